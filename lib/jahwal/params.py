@@ -63,19 +63,39 @@ class Prepare(_Strict):
 
 
 class PrismaCounts(_Strict):
-    database_results: Optional[int] = None
-    register_results: Optional[int] = None
-    duplicates: Optional[int] = None
-    excluded_automatic: Optional[int] = None
-    excluded_other: Optional[int] = None
-    records_screened: Optional[int] = None
-    records_excluded: Optional[int] = None
-    reports_sought: Optional[int] = None
-    reports_not_retrieved: Optional[int] = None
-    reports_assessed: Optional[int] = None
+    """PRISMA 2020 flow-diagram counts (``None`` = not reported).
+
+    The arithmetic between the boxes is checked by :func:`jahwal.lit.check_prisma`;
+    counts that do not add up are rejected with the box named.
+    """
+
+    database_results: Optional[int] = Field(None, ge=0)
+    register_results: Optional[int] = Field(None, ge=0)
+    duplicates: Optional[int] = Field(None, ge=0)
+    excluded_automatic: Optional[int] = Field(None, ge=0)
+    excluded_other: Optional[int] = Field(None, ge=0)
+    records_screened: Optional[int] = Field(None, ge=0)
+    records_excluded: Optional[int] = Field(None, ge=0)
+    reports_sought: Optional[int] = Field(None, ge=0)
+    reports_not_retrieved: Optional[int] = Field(None, ge=0)
+    reports_assessed: Optional[int] = Field(None, ge=0)
     reports_excluded: Optional[dict[str, int]] = None
-    other_results: Optional[int] = None
-    studies_included: Optional[int] = None
+    other_results: Optional[int] = Field(None, ge=0)
+    other_sought: Optional[int] = Field(None, ge=0)
+    other_not_retrieved: Optional[int] = Field(None, ge=0)
+    other_assessed: Optional[int] = Field(None, ge=0)
+    other_excluded: Optional[dict[str, int]] = None
+    reports_included: Optional[int] = Field(None, ge=0)
+    studies_included: Optional[int] = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> "PrismaCounts":
+        from .lit import prisma_problems
+
+        problems = prisma_problems(self.model_dump())
+        if problems:
+            raise ValueError("PRISMA 건수가 맞지 않습니다 / PRISMA counts do not add up: " + "; ".join(problems))
+        return self
 
 
 class NotebookParameters(_Strict):
