@@ -12,8 +12,14 @@ file stem          Korean name     one row per
 ``outcomes``       ``성과``          person and year in a 자활근로 사업단: 자립성과금, 자활급여
 =================  ==============  =========================================
 
-Column headers may be the Korean names or the English aliases. The schema in
-:data:`TABLES` is the single source of the data-contract appendix of the book.
+Column headers may be the Korean names or the English aliases. Workbooks may hold
+dates as date cells or as Excel serial numbers, and whole numbers as floats
+(``2022.0``). The schema in :data:`TABLES` is the single source of the
+data-contract appendix of the book.
+
+Validation reports every problem once, with the file, the column and up to
+:data:`MAX_ROWS` row numbers and values, in Korean and English, and raises
+:class:`ContractError`; nothing is written.
 
 Rules of the 2023 report applied on loading: every date must fall inside the
 study window (``window_start``–``window_end``), and a person counts once per
@@ -327,8 +333,6 @@ def _cell_text(v: Any) -> str | None:
         return v.strftime("%Y-%m-%d")
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
-    if isinstance(v, (bool, np.bool_)):
-        return str(v)
     return str(v)
 
 
@@ -368,9 +372,29 @@ def read_table(path: Path) -> pd.DataFrame:
         out = df.astype(object).where(df.notna(), None)
         for c in out.columns:
             out[c] = out[c].map(_cell_text).astype(object)
+    out = _clean_text(out, text_only=True)
     if len(out.columns):
-        blank_row = out.apply(lambda col: col.isna() | (col.astype(str).str.strip() == "")).all(axis=1)
-        out = out[~blank_row]
+        out = out[~out.isna().all(axis=1)]
+    out.attrs[_CLEAN] = True
+    return out
+
+
+_CLEAN = "jahwal_clean_text"
+
+
+def _clean_text(df: pd.DataFrame, text_only: bool = False) -> pd.DataFrame:
+    """Every cell as stripped text, with empty cells as ``None``.
+
+    ``text_only`` says that the cells already hold only ``str`` or missing values
+    (as :func:`read_table` makes them), which skips a slow per-cell conversion.
+    """
+    out = df.astype(object).copy()
+    for c in out.columns:
+        col = out[c]
+        if not text_only:
+            col = col.map(lambda v: None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+        col = col.str.strip()
+        out[c] = col.where(col.notna() & (col != ""), None).astype(object)
     return out
 
 
@@ -429,8 +453,8 @@ def _parse_dates(text: pd.Series) -> pd.Series:
     >>> _parse_dates(pd.Series(["2022-03-01", "2022.03.01", "44621", "44621.0", None, "x"])).dt.strftime("%Y-%m-%d").tolist()
     ['2022-03-01', '2022-03-01', '2022-03-01', '2022-03-01', nan, nan]
     """
-    s = text.astype(object).map(lambda v: None if v is None else str(v).strip())
-    serial = s.notna() & s.astype(str).str.match(_EXCEL_SERIAL)
+    s = text.astype(object)  # stripped text or None (see _clean_text)
+    serial = s.str.match(_EXCEL_SERIAL, na=False).astype(bool)
     out = pd.to_datetime(s.where(~serial, None), errors="coerce", format="mixed")
     if serial.any():
         days = pd.to_numeric(s[serial], errors="coerce")
@@ -474,12 +498,12 @@ def _coerce_table(df: pd.DataFrame, table: Table, file: str, window, problems: l
         if c.alias in skip:
             continue
         raw = df[c.alias]
-        blank = raw.isna() | (raw.astype(str).str.strip() == "")
+        blank = raw.isna()  # text is stripped and "" is None (see _clean_text)
         if not c.nullable and blank.any():
             problems.append(_problem(file, c.name, "빈 값이 있습니다", "empty values in a required column", blank, raw))
         text = raw.where(~blank, None)
         if c.dtype in ("int", "float"):
-            num = pd.to_numeric(text.astype(str).str.replace(",", "", regex=False).where(~blank, None), errors="coerce")
+            num = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
             bad = num.isna() & ~blank
             if c.dtype == "int":
                 bad |= num.notna() & (num != np.floor(num))
@@ -513,9 +537,7 @@ def _coerce_table(df: pd.DataFrame, table: Table, file: str, window, problems: l
                 )
             out[c.alias] = dates
         elif c.dtype == "code":
-            val = text.astype(object).map(lambda v: None if v is None else str(v).strip())
-            if c.codes == "province":
-                val = val.map(lambda v: PROVINCE_ALIASES.get(v, v) if v is not None else None)
+            val = text.replace(PROVINCE_ALIASES) if c.codes == "province" else text
             allowed = set(CODES[c.codes])
             bad = val.notna() & ~val.isin(allowed)
             if bad.any():
@@ -531,7 +553,7 @@ def _coerce_table(df: pd.DataFrame, table: Table, file: str, window, problems: l
                 )
             out[c.alias] = val
         else:
-            out[c.alias] = text.map(lambda v: None if v is None else str(v).strip())
+            out[c.alias] = text
     key_names = {table.column(k).name for k in table.key}
     key_ok = all(k in out.columns for k in table.key) and not any(
         p.file == file and p.column in key_names for p in problems
@@ -588,6 +610,8 @@ def validate_tables(
         if len(df) == 0 or len(df.columns) == 0:
             problems.append(Problem(file, "", "파일이 비어 있습니다", "the file is empty"))
             continue
+        if not df.attrs.get(_CLEAN):
+            df = _clean_text(df)
         typed[alias] = _coerce_table(df, table, file, window, problems)
     if "participants" in typed and "person_id" in typed["participants"]:
         known = set(typed["participants"]["person_id"].dropna())
