@@ -108,6 +108,7 @@ class NotebookParameters(_Strict):
     window_end: str = Field("2022-12", pattern=r"^\d{4}-\d{2}$")
     focus_year: int = 2022
     infrastructure_path: str = "data/infrastructure/infrastructure.csv"
+    infrastructure_province_path: str = "data/infrastructure/infrastructure_by_province.csv"
     reference_dir: str = "data/reference"
     # statistics and disclosure
     alpha: float = Field(0.05, gt=0, lt=1)
@@ -158,6 +159,7 @@ class StudyParams(_Strict):
     PATH_KEYS: ClassVar[tuple[str, ...]] = (
         "extract_dir",
         "infrastructure_path",
+        "infrastructure_province_path",
         "reference_dir",
         "literature_dir",
         "qual_path",
