@@ -183,6 +183,7 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
                 return {"synthetic": str(spec.out), "regenerated": False}
         except json.JSONDecodeError:
             pass
+    stamp.unlink(missing_ok=True)
     t0 = time.perf_counter()
     synth.write_extract(
         out,
@@ -191,8 +192,18 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
         years=tuple(spec.years),
         reference_dir=ctx.root / ctx.params.parameters.reference_dir,
     )
+    result = {"synthetic": str(spec.out), "regenerated": True, "seconds": round(time.perf_counter() - t0, 2)}
+    if spec.scale == 1 and spec.years[0] <= 2019 and spec.years[1] >= 2022:
+        # the default data must reproduce the report: fail loudly otherwise
+        from . import calibration, contract
+
+        p = ctx.params.parameters
+        ex = contract.load_extract(out, window=(f"{spec.years[0]}-01", f"{spec.years[1]}-12"))
+        cal = calibration.calibrate(ex, ctx.root / p.reference_dir, focus_year=2022, alpha=p.alpha)
+        calibration.require_pass(cal)
+        result["calibration"] = {"checks": int(len(cal)), "passed": int(cal["pass"].sum())}
     stamp.write_text(json.dumps(want, indent=1), encoding="utf-8")
-    return {"synthetic": str(spec.out), "regenerated": True, "seconds": round(time.perf_counter() - t0, 2)}
+    return result
 
 
 def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
@@ -235,6 +246,13 @@ def _execute_one(source: str, output: str, values: dict[str, Any], root: str, ta
 
     os.environ["JAHWAL_TABLE_DIR"] = tables
     os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+    # kernel chatter goes to a log file next to the cached result, not the terminal
+    log = open(output.replace(".part.ipynb", ".log"), "w")
+    os.dup2(log.fileno(), 2)
+    import warnings
+
+    warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
     pm.execute_notebook(
         source,
@@ -297,7 +315,7 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
     with cf.ProcessPoolExecutor(max_workers=max(1, min(ctx.jobs, len(todo) or 1))) as pool:
         futures = {}
         for run in todo:
-            tmp = run.output + ".part"
+            tmp = run.output.replace(".ipynb", ".part.ipynb")
             shutil.rmtree(run.tables, ignore_errors=True)
             Path(run.tables).mkdir(parents=True, exist_ok=True)
             futures[pool.submit(_execute_one, str(ctx.root / run.source), tmp, run.parameters, str(ctx.root), run.tables)] = run
@@ -305,7 +323,7 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
             run = futures[fut]
             try:
                 run.seconds = round(fut.result(), 2)
-                os.replace(run.output + ".part", run.output)
+                os.replace(run.output.replace(".ipynb", ".part.ipynb"), run.output)
                 run.status = "executed"
                 _prune_cache(Path(run.output), Path(run.tables))
             except Exception as exc:  # papermill raises PapermillExecutionError
@@ -323,8 +341,8 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
 def _prune_cache(keep_nb: Path, keep_tables: Path) -> None:
     """Remove older cached results of the same notebook."""
     stem = keep_nb.name.rsplit(".", 2)[0]
-    for p in keep_nb.parent.glob(f"{stem}.*.ipynb"):
-        if p != keep_nb:
+    for p in keep_nb.parent.glob(f"{stem}.*"):
+        if p != keep_nb and p != keep_nb.with_suffix(".log") and p.is_file():
             p.unlink(missing_ok=True)
     for p in keep_tables.parent.glob(f"{stem}.*"):
         if p != keep_tables and p.is_dir():

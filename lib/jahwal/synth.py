@@ -391,29 +391,41 @@ def solve_cells(cell_n: np.ndarray, groups: list[tuple[np.ndarray, int, float, f
     least squares with a weak pull toward the prior so the solution is unique.
     """
     k = len(cell_n)
+    groups = [g for g in groups if g[1] >= 2 and cell_n[g[0]].sum() >= 2]
     scale_m, scale_v = prior_mean, prior_sd ** 2 + prior_mean ** 2
+    G = np.array([mask for mask, *_ in groups], dtype=float)  # groups x cells
+    n_g = np.array([g[1] for g in groups], dtype=float)
+    first = np.array([g[1] * g[2] for g in groups])
+    second = np.array([(g[1] - 1) * g[3] ** 2 + g[1] * g[2] ** 2 for g in groups])
+    w1 = 1e3 / (n_g * scale_m)
+    w2 = 1e3 / (n_g * scale_v)
+    prior_w = 0.05
 
     def unpack(z):
-        m = prior_mean * np.exp(z[:k])
-        s = prior_sd * np.exp(z[k:])
-        return m, s
+        return prior_mean * np.exp(z[:k]), prior_sd * np.exp(z[k:])
 
     def resid(z):
         m, s = unpack(z)
-        out = []
-        for mask, n, mu, sd in groups:
-            nc = cell_n[mask]
-            tot = (nc * m[mask]).sum()
-            ss = ((nc - 1) * s[mask] ** 2 + nc * m[mask] ** 2).sum()
-            out.append(1e3 * (tot - n * mu) / (n * scale_m))
-            out.append(1e3 * (ss - ((n - 1) * sd ** 2 + n * mu ** 2)) / (n * scale_v))
-        out.extend(0.05 * z)  # weak prior
-        # cells must allow nonnegative gamma values: coefficient of variation not above 3
+        r1 = w1 * (G @ (cell_n * m) - first)
+        r2 = w2 * (G @ ((cell_n - 1) * s ** 2 + cell_n * m ** 2) - second)
         cv = s / np.maximum(m, 1)
-        out.extend(10 * np.clip(cv - 3, 0, None))
-        return np.array(out)
+        return np.concatenate([r1, r2, prior_w * z, 10 * np.clip(cv - 3, 0, None)])
 
-    res = optimize.least_squares(resid, np.zeros(2 * k), method="trf", max_nfev=5000)
+    def jac(z):
+        m, s = unpack(z)
+        cv = s / np.maximum(m, 1)
+        over = (cv > 3).astype(float)
+        J = np.zeros((2 * len(groups) + 2 * k + k, 2 * k))
+        J[: len(groups), :k] = w1[:, None] * G * (cell_n * m)[None, :]
+        J[len(groups): 2 * len(groups), :k] = w2[:, None] * G * (2 * cell_n * m ** 2)[None, :]
+        J[len(groups): 2 * len(groups), k:] = w2[:, None] * G * (2 * (cell_n - 1) * s ** 2)[None, :]
+        J[2 * len(groups): 2 * len(groups) + 2 * k] = prior_w * np.eye(2 * k)
+        rows = 2 * len(groups) + 2 * k + np.arange(k)
+        J[rows, np.arange(k)] = -10 * cv * over
+        J[rows, k + np.arange(k)] = 10 * cv * over
+        return J
+
+    res = optimize.least_squares(resid, np.zeros(2 * k), jac=jac, method="lm", max_nfev=4000, x_scale="jac")
     return unpack(res.x)
 
 

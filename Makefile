@@ -1,0 +1,40 @@
+# 자활사례관리 성과 연구서 / research book
+#   make book   책 전체 만들기 (build the whole book on the shipped data)
+#   make test   모든 시험 실행 (run the test suite)
+#   make pdf    PDF 한 권 만들기 (one PDF of the book)
+#   make bench  성능 측정 (benchmarks)
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PARAMS ?= params/report-2023.yml
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.jahwal-installed
+
+.PHONY: book test pdf bench clean help
+
+help:
+	@sed -n '1,6p' Makefile
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jahwal build --params $(PARAMS)
+
+test: $(STAMP)
+	$(BIN)/python -m jahwal.browser ensure
+	$(BIN)/python -m pytest
+
+pdf: book
+	$(BIN)/python -m jahwal.browser ensure
+	$(BIN)/jahwal pdf --html _build/html --out _build/pdf/book.pdf
+
+bench: $(STAMP)
+	$(BIN)/python bench/synth.py
+	$(BIN)/python bench/qual.py
+
+clean:
+	rm -rf _build data/synthetic
