@@ -940,6 +940,27 @@ def indicator_table(indicators: pd.DataFrame, indicator: str, row_label: str) ->
     return out
 
 
+def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
+    """The policy events as shown in the book: 연도, 사건, 내용, 출처(BibTeX 키), 보고서 줄.
+
+    Examples
+    --------
+    >>> t = timeline_table(load_policy("data/literature", "timeline"))
+    >>> t.loc[0, "사건"], int(t.loc[0, "연도"])
+    ('기초생활보장제도 시행', 2000)
+    """
+    e = events.sort_values(["year", "order"])
+    return pd.DataFrame(
+        {
+            "연도": e["year"].astype(int),
+            "사건": e["event_short"],
+            "내용": e["event_ko"],
+            "출처(BibTeX 키)": e["bibtex_keys"].replace("", "보고서에 출처 없음"),
+            "보고서 줄": e["source_lines"],
+        }
+    ).reset_index(drop=True)
+
+
 def team_roles_table(roles: pd.DataFrame) -> pd.DataFrame:
     """표 Ⅱ-8: one row per role holder with the roles joined by `` · ``."""
     g = roles.sort_values(["item"], kind="stable").groupby(["unit", "role_holder"], sort=False)
@@ -1393,6 +1414,140 @@ def plot_policy_timeline(events: pd.DataFrame, indicators: pd.DataFrame, staff: 
     ax2.set_title("사례관리 인력과 예산", fontsize=10, loc="left")
     fig.tight_layout()
     return fig
+
+
+# ------------------------------------------------------------------ Korean citation styles
+_HANGUL = re.compile(r"[가-힣]")
+KO_REFERENCE_STYLE = "author_year_ko"
+KO_BIBLIOGRAPHY_STYLE = "plain_ko"
+
+
+def join_names_ko(names: Sequence[Any], others: bool = False, full: bool = True) -> Any:
+    """Join formatted author names the Korean way when they are in Hangul.
+
+    Hangul names are joined with ``·`` and an incomplete list ends in ``외``;
+    other names keep the English separators (``and``, ``et al.``).
+    ``full=False`` (in-text citations) shortens three or more names to the
+    first one. ``names`` may be strings or pybtex rich text.
+
+    Examples
+    --------
+    >>> join_names_ko(["백학영", "김경휘"]), join_names_ko(["박지영"], others=True)
+    ('백학영·김경휘', '박지영 외')
+    >>> join_names_ko(["이기연", "박지영", "이은정"], full=False)
+    '이기연 외'
+    >>> join_names_ko(["Ross", "Curry", "Goodwin"]), join_names_ko(["Brown"], others=True)
+    ('Ross, Curry, and Goodwin', 'Brown et al.')
+    """
+    from pybtex.richtext import Text
+
+    parts = [p for p in names if str(p)]
+    if not parts:
+        return "" if all(isinstance(p, str) for p in names) else Text()
+    hangul = bool(_HANGUL.search(str(parts[0])))
+    short = others or (not full and len(parts) > 2)
+    as_str = all(isinstance(p, str) for p in parts)
+    if short:
+        out = Text(parts[0], " 외" if hangul else " et al.")
+    elif len(parts) == 1:
+        out = Text(parts[0])
+    elif hangul:
+        out = Text("·").join(parts)
+    elif len(parts) == 2:
+        out = Text(" and ").join(parts)
+    else:
+        out = Text(", and ").join([Text(", ").join(parts[:-1]), parts[-1]])
+    return str(out) if as_str else out
+
+
+def _ko_names_node():
+    from pybtex.style.template import node
+
+    @node
+    def ko_names(children, data, role, full=True):
+        """Format the persons of ``role`` with :func:`join_names_ko` (pybtex template node)."""
+        from pybtex.style.template import FieldIsMissing
+
+        try:
+            persons = data["entry"].persons[role]
+        except KeyError:
+            raise FieldIsMissing(role, data["entry"])
+        style = data["style"]
+        if hasattr(style, "person"):  # sphinxcontrib-bibtex referencing style
+            fmt, abbr = style.person.style_plugin.format, style.person.abbreviate
+        else:  # pybtex formatting style
+            fmt, abbr = style.format_name, style.abbreviate_names
+        real = [p for p in persons if str(p) != "others"]
+        texts = [fmt(p, abbr).format_data(data) for p in real]
+        return join_names_ko(texts, others=len(real) < len(persons), full=full)
+
+    return ko_names
+
+
+def bibtex_styles() -> tuple[type, type]:
+    """Build the Korean reference style and bibliography style classes.
+
+    Returns ``(reference_style, bibliography_style)``: an author–year
+    referencing style for sphinxcontrib-bibtex and a pybtex formatting style
+    (``plain`` with Korean name joining and titles kept as written).
+    """
+    from dataclasses import dataclass, field as dc_field
+
+    from pybtex.style.formatting.plain import Style as PlainStyle
+    from pybtex.style.template import field, first_of, optional, sentence, tag
+    from sphinxcontrib.bibtex.style.referencing import PersonStyle
+    from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+
+    ko_names = _ko_names_node()
+
+    @dataclass
+    class KoreanPersonStyle(PersonStyle):
+        def names(self, role: str, full: bool):
+            return ko_names(role=role, full=full)
+
+        def author_or_editor_or_title(self, full: bool):
+            return first_of[
+                optional[ko_names(role="author", full=full)],
+                optional[ko_names(role="editor", full=full)],
+                tag("em")[field("title")],
+            ]
+
+    @dataclass
+    class KoreanAuthorYearStyle(AuthorYearReferenceStyle):
+        person: PersonStyle = dc_field(default_factory=KoreanPersonStyle)
+
+    class KoreanPlainStyle(PlainStyle):
+        def format_names(self, role, as_sentence=True):
+            formatted = ko_names(role=role, full=True)
+            return sentence[formatted] if as_sentence else formatted
+
+        def format_title(self, e, which_field, as_sentence=True):
+            formatted = field(which_field)
+            return sentence[formatted] if as_sentence else formatted
+
+    return KoreanAuthorYearStyle, KoreanPlainStyle
+
+
+def register_bibtex_styles() -> None:
+    """Register ``author_year_ko`` (references) and ``plain_ko`` (bibliography)."""
+    import pybtex.plugin
+    from sphinxcontrib.bibtex.plugin import register_plugin
+
+    ref, bib = bibtex_styles()
+    register_plugin("sphinxcontrib.bibtex.style.referencing", KO_REFERENCE_STYLE, ref, force=True)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", KO_BIBLIOGRAPHY_STYLE, bib, force=True)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx extension: ``extra_extensions: [jahwal.lit]`` registers the Korean citation styles.
+
+    Then ``bibtex_reference_style: author_year_ko`` gives in-text citations
+    such as ``백학영·김경휘 [2013]`` and ``박지영 외 [2021]``, and
+    ``:style: plain_ko`` in the ``{bibliography}`` directive lists entries the
+    same way.
+    """
+    register_bibtex_styles()
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 # ------------------------------------------------------------------ folder check and command
