@@ -100,6 +100,8 @@ def test_filter_by_country_code_or_label_and_years(matrix):
         lit.filter_matrix(matrix, countries=["ZZ"])
     with pytest.raises(ValueError, match="year_min"):
         lit.filter_matrix(matrix, year_min=2020, year_max=2010)
+    with pytest.raises(ValueError, match="목록"):
+        lit.filter_matrix(matrix, countries="KR")
 
 
 # ------------------------------------------------------------------ tables of the chapter equal the matrix

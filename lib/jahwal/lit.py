@@ -436,6 +436,8 @@ def filter_matrix(
         raise ValueError(
             f"lit_year_min({year_min})이 lit_year_max({year_max})보다 큽니다 / year_min is after year_max"
         )
+    if isinstance(countries, str):
+        raise ValueError(f"lit_countries는 목록이어야 합니다 / lit_countries must be a list, got {countries!r}")
     keep = pd.Series(True, index=matrix.index)
     if countries:
         wanted = set(countries)
