@@ -214,6 +214,9 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     report = contract.validate_extract(
         ctx.root / p.extract_dir, fmt=p.extract_format, window=(p.window_start, p.window_end)
     )
+    from . import lit
+
+    lit.check_folder(ctx.root / p.literature_dir)
     files = {}
     for key in StudyParams.PATH_KEYS:
         path = ctx.root / getattr(p, key)

@@ -10,10 +10,7 @@ import importlib.util
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import font_manager  # noqa: E402
+from matplotlib import font_manager
 
 FONT_FAMILY = "NanumGothic"
 PALETTE = "colorblind"

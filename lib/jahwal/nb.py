@@ -34,6 +34,15 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 def setup() -> None:
     """Prepare a notebook: Korean fonts, the seaborn theme and display options."""
+    try:  # inside a kernel: figures are shown (and glued) as PNG images
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        if get_ipython() is not None:
+            get_ipython().run_line_magic("matplotlib", "inline")
+            set_matplotlib_formats("png")
+    except ImportError:  # pragma: no cover
+        pass
     set_theme()
     pd.set_option("display.max_columns", 50)
     pd.set_option("display.width", 120)

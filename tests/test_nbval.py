@@ -1,0 +1,59 @@
+"""The source notebooks run under nbval (``--nbval-lax``) against a small synthetic extract.
+
+Each notebook of the TOC gets the study's parameters injected the way the build
+does it (papermill's ``injected-parameters`` cell), with the data paths pointing
+at a small extract, and runs with the repository root as working directory.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from papermill.parameterize import parameterize_notebook
+
+from jahwal import synth
+from jahwal.build import declared_parameters
+from jahwal.params import load_params
+from jahwal.toc import toc_notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def nbval_folder(tmp_path_factory):
+    base = tmp_path_factory.mktemp("nbval")
+    extract = base / "extract"
+    synth.write_extract(extract, scale=0.05, seed=11, years=(2019, 2022), reference_dir=ROOT / "data" / "reference")
+    params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False).notebook_values()
+    params["extract_dir"] = str(extract)
+    for key, value in list(params.items()):
+        if isinstance(value, str) and (ROOT / value).exists():
+            params[key] = str(ROOT / value)
+    out = base / "notebooks"
+    out.mkdir()
+    for src in toc_notebooks(ROOT):
+        nb = nbformat.read(src, as_version=4)
+        declared = declared_parameters(src)
+        values = {k: v for k, v in params.items() if k in declared}
+        nb = parameterize_notebook(nb, values)
+        for cell in nb.cells:
+            if "injected-parameters" in cell.metadata.get("tags", []):
+                cell.source = f"import os as _os\n_os.chdir({str(ROOT)!r})\n" + cell.source
+        nbformat.write(nb, out / src.name)
+    return out
+
+
+def test_source_notebooks_run_under_nbval(nbval_folder):
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+         "--nbval-kernel-name", "python3", "--nbval-cell-timeout", "600", str(nbval_folder)],
+        capture_output=True, text=True, cwd=nbval_folder, env=env,
+    )
+    tail = proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert proc.returncode == 0, tail
+    assert " passed" in proc.stdout and " failed" not in proc.stdout
