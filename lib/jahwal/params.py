@@ -130,6 +130,7 @@ class NotebookParameters(_Strict):
     qual_groups: list[str] = Field(default_factory=lambda: ["practitioners", "residents"])
     quotes_per_theme: int = Field(2, ge=0)
     min_count: int = Field(1, ge=0)
+    qual_levels: dict[str, str] = Field(default_factory=lambda: {"practitioners": "대주제", "residents": "하위주제"})
     # synthesis
     framework_dir: str = "data/framework"
 
