@@ -67,6 +67,8 @@ def compare_groups(data: pd.DataFrame, dv: str, between: str, *, groups: tuple[s
     >>> round(float(r["t"].iloc[0]), 3), round(float(r["diff"].iloc[0]), 1)
     (-4.382, -4.0)
     """
+    if not 0 < alpha < 1 or not 0 < confidence < 1:
+        raise ValueError("alpha와 confidence는 0과 1 사이여야 합니다 / alpha and confidence must be between 0 and 1")
     if variant not in VARIANTS:
         raise ValueError(f"variant는 {VARIANTS} 중 하나여야 합니다 / variant must be one of {VARIANTS}")
     for col in (dv, between):
@@ -83,18 +85,20 @@ def compare_groups(data: pd.DataFrame, dv: str, between: str, *, groups: tuple[s
     we = pg.ttest(x, y, paired=False, correction=True, confidence=confidence)
     if variant == "auto":
         chosen = "welch" if lev.pvalue < alpha else "student"
+        lev_p = "p<.001" if lev.pvalue < 0.001 else f"p={lev.pvalue:.3f}"
         reason = (
-            f"Levene 검정 p={lev.pvalue:.3f} < {alpha}: 등분산 가정 기각 → Welch"
+            f"Levene 검정 {lev_p}(α={alpha:g} 미만): 등분산 가정 기각 → Welch"
             if chosen == "welch"
-            else f"Levene 검정 p={lev.pvalue:.3f} ≥ {alpha}: 등분산 가정 → Student"
+            else f"Levene 검정 {lev_p}(α={alpha:g} 이상): 등분산 가정 → Student"
         )
     else:
         chosen = variant
         reason = f"매개변수로 지정({variant})"
     row = (we if chosen == "welch" else st).iloc[0]
     g = pg.compute_effsize(x, y, paired=False, eftype="hedges")
-    g_ci = pg.compute_esci(stat=g, nx=len(x), ny=len(y), paired=False, eftype="cohen", confidence=confidence)
-    ci = row[f"CI{int(confidence * 100)}%"]
+    # pingouin rounds intervals to 2 decimals by default: keep full precision
+    g_ci = pg.compute_esci(stat=g, nx=len(x), ny=len(y), paired=False, eftype="cohen", confidence=confidence, decimals=12)
+    ci = row["CI%.0f%%" % (100 * confidence)]
     p = float(row["p-val"])
     out = {
         "n1": len(x), "n2": len(y),

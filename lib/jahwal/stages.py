@@ -115,7 +115,7 @@ def person_years(ex: Extract) -> pd.DataFrame:
     df[["counselling_n", "individual_n"]] = df[["counselling_n", "individual_n"]].fillna(0).astype(int)
     o = ex.outcomes.assign(in_outcomes=True)
     df = df.merge(o, on=["person_id", "year"], how="left")
-    df["in_outcomes"] = df["in_outcomes"].fillna(False).astype(bool)
+    df["in_outcomes"] = df["in_outcomes"].eq(True)
     age = df["year"] - df["birth_year"]
     df["age_band"] = pd.cut(age, AGE_BINS, right=False, labels=AGE_LABELS).astype(object)
     df["capability_band"] = pd.cut(df["capability_score"].astype(float), CAPABILITY_BINS, labels=CAPABILITY_LABELS).astype(object)
@@ -281,7 +281,7 @@ def funnel(ex: Extract) -> pd.DataFrame:
         ("IAP 수립", lambda d: d["iap_status"] == "수립"),
         ("상담 1회 이상", lambda d: d["counselling_n"] > 0),
         ("종결", lambda d: d["closed"]),
-        ("종결 후 상담", lambda d: d["post_closure"].fillna(False).astype(bool)),
+        ("종결 후 상담", lambda d: d["post_closure"].eq(True)),
     ]
     rows = []
     for y, g in df.groupby("year"):
