@@ -46,7 +46,7 @@ def test_toc_mirrors_the_report_chapters():
     assert captions[:6] == ["요약", "Ⅰ. 서론·연구설계", "Ⅱ. 선행연구와 정책", "Ⅲ. 양적 성과", "Ⅳ. 질적 성과", "Ⅴ. 성과 특성과 관리 과업"]
     assert captions[-1] == "부록"
     appendix = [c["file"] for c in toc["parts"][-1]["chapters"]]
-    for required in ("notebooks/91_data_contract", "book/methods", "book/changelog", "book/extending"):
+    for required in ("notebooks/91_data_contract", "notebooks/93_methods", "book/changelog", "book/extending"):
         assert required in appendix
 
 

@@ -201,3 +201,43 @@ def require_pass(cal: pd.DataFrame) -> None:
         raise CalibrationError(
             f"합성 자료 보정이 {len(bad)}곳에서 어긋납니다 / calibration failed in {len(bad)} place(s):\n" + "\n".join(lines[:30])
         )
+
+
+LABELS = {
+    "figure_id": "표·그림",
+    "item": "항목",
+    "published": "보고서 값",
+    "synthetic": "계산 값",
+    "difference": "차이",
+    "tolerance": "허용 범위",
+    "pass": "통과",
+    "note": "비고",
+    "checks": "비교 수",
+    "passed": "통과 수",
+    "all_pass": "모두 통과",
+}
+
+
+def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> dict:
+    """Everything the calibration appendix shows, ready for display.
+
+    Returns a dict with ``applicable`` (the extract covers the report's years),
+    ``detail`` and ``summary`` (Korean headers), and the counts ``n_checks``,
+    ``n_passed`` and ``n_failed``.
+    """
+    years = set(ex.years)
+    if not {2019, 2022} <= years:
+        empty = pd.DataFrame(columns=[LABELS[c] for c in ("figure_id", "checks", "passed", "all_pass")])
+        return {"applicable": False, "detail": empty, "summary": empty, "n_checks": 0, "n_passed": 0, "n_failed": 0}
+    cal = calibrate(ex, reference_dir, focus_year=2022, alpha=alpha)
+    summ = summarise(cal)
+    detail = cal.assign(**{"pass": cal["pass"].map({True: "예", False: "아니오"})})
+    summ = summ.assign(all_pass=summ["all_pass"].map({True: "예", False: "아니오"}))
+    return {
+        "applicable": True,
+        "detail": detail.rename(columns=LABELS),
+        "summary": summ.rename(columns=LABELS),
+        "n_checks": int(len(cal)),
+        "n_passed": int(cal["pass"].sum()),
+        "n_failed": int((~cal["pass"]).sum()),
+    }
