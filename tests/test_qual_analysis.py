@@ -174,3 +174,42 @@ def test_nouns_and_distinctive_terms(corpus):
     assert top_nouns(terms, top=1)["rank"].eq(1).all()
     with pytest.raises(ValueError, match="unknown method"):
         distinctive_terms(terms, method="chi2")
+
+
+def test_display_tables_and_domains(corpus):
+    from jahwal.qual import profile_table, session_table
+
+    s = session_table(corpus, ["practitioners", "residents"])
+    assert s["참여자 수"].tolist() == [4, 4, 5, 5, 4, 5, 5, 5, 5, 5]
+    assert (s["배정"] == "가정").all() and s.loc[5, "시간(분)"] == "120"
+    prof = profile_table(participant_profile(corpus, ["practitioners", "residents"]))
+    women = prof[(prof["구분"] == "성별") & (prof["범주"] == "여")].iloc[0]
+    assert (women["실무자(명)"], women["주민(명)"]) == (17, 18)
+    lim = theme_table(corpus, "residents", domain="limits")
+    assert lim["인용 수"].iloc[0] == 13 and len(lim) == 7  # 표 Ⅳ-10: domain row + F1–F6
+    assert theme_table(corpus, "practitioners", domain="limits").empty
+    with pytest.raises(ValueError, match="unknown domain"):
+        theme_table(corpus, "residents", domain="money")
+
+
+def test_keyword_table_and_figures(corpus):
+    import matplotlib
+
+    from jahwal.figures import set_theme
+    from jahwal.qual import plots
+    from jahwal.qual.keywords import keyword_table
+
+    set_theme()  # the Korean font
+    terms = theme_terms(corpus, "practitioners", level="대주제")
+    table = keyword_table(terms, top=3)
+    assert table.columns.tolist() == ["주제", "빈출 명사", "특징어"] and len(table) == 16
+    assert table["빈출 명사"].str.match(r"^\S+\(\d+\)").all()
+    figs = [
+        plots.profile_figure(participant_profile(corpus, ["practitioners", "residents"])),
+        plots.heatmap_figure(code_participant_matrix(corpus, "practitioners", level="대주제")),
+        plots.domain_figure(domain_comparison(corpus, ["practitioners", "residents"])),
+        plots.keyword_figure(distinctive_terms(terms, top=3)),
+    ]
+    assert figs[0].axes[0].get_ylabel() == "참여자 수(명)" and figs[1].axes[0].get_xlabel() == "참여자"
+    for f in figs:
+        matplotlib.pyplot.close(f)

@@ -244,7 +244,8 @@ def code_frequencies(corpus: QualCorpus, group: str | None = None, *, level: str
     return out.reset_index(drop=True)
 
 
-def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, min_count: int = 1) -> pd.DataFrame:
+def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, domain: str | None = None,
+                min_count: int = 1) -> pd.DataFrame:
     """A table like the report's theme tables, with counts, ready to display.
 
     One row for the whole domain, then one row per code in codebook order; the
@@ -257,6 +258,10 @@ def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, mi
     group : str
     top_id : str, optional
         The root code (one report table, e.g. ``"P3"``); all roots by default.
+    domain : str, optional
+        Keep the roots of this domain (``outcomes``, ``factors`` …; see
+        :data:`DOMAIN_LABELS`). A codebook without domains gets them from the
+        root names (성과, 요인, 한계, 제언 …).
     min_count : int
         Hide codes with fewer quotes (the domain row is always shown).
 
@@ -272,6 +277,10 @@ def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, mi
         if top_id not in tree.index:
             raise ValueError(f"코드 '{top_id}'가 집단 '{group}'의 코드북에 없습니다 / code not in the codebook")
         freq = freq[freq["code_id"].map(tree["top_id"]) == top_id]
+    if domain is not None:
+        if domain not in DOMAIN_LABELS:
+            raise ValueError(f"알 수 없는 영역 / unknown domain: {domain!r} (known: {list(DOMAIN_LABELS)})")
+        freq = freq[freq["domain"] == domain]
     rows = []
     for row in freq.itertuples(index=False):
         t = tree.loc[row.code_id]
@@ -291,6 +300,8 @@ def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, mi
         cells.update({"인용 수": row.n_quotes, "참여자 수": row.n_participants, "회기 수": row.n_sessions})
         rows.append(cells)
     out = pd.DataFrame(rows, columns=["영역", "대주제", "하위주제", "코드", "인용 수", "참여자 수", "회기 수"])
+    for col in ("인용 수", "참여자 수", "회기 수"):
+        out[col] = out[col].astype(int)
     if top_id is not None or out["영역"].nunique() <= 1:
         out = out.drop(columns="영역")
     return out
@@ -567,6 +578,35 @@ def participant_profile(corpus: QualCorpus, groups: Iterable[str], *,
                 n = int(counts.get(k, 0))
                 rows.append((g, attr, k, n, 100.0 * n / total if total else float("nan")))
     return pd.DataFrame(rows, columns=["group", "attribute", "category", "n", "share"])
+
+
+def profile_table(profile: pd.DataFrame) -> pd.DataFrame:
+    """:func:`participant_profile` side by side: one row per category, count and percent per group."""
+    groups = list(dict.fromkeys(profile["group"]))
+    keys = profile[["attribute", "category"]].drop_duplicates()
+    out = keys.rename(columns={"attribute": "구분", "category": "범주"}).reset_index(drop=True)
+    for g in groups:
+        sub = profile[profile["group"] == g].set_index(["attribute", "category"])
+        idx = list(zip(keys["attribute"], keys["category"]))
+        lab = GROUP_LABELS.get(g, g)
+        out[f"{lab}(명)"] = [int(sub["n"].get(i, 0)) for i in idx]
+        out[f"{lab}(%)"] = [float(sub["share"].get(i, 0.0)) for i in idx]
+    return out
+
+
+def session_table(corpus: QualCorpus, groups: Iterable[str]) -> pd.DataFrame:
+    """The focus-group sessions with Korean headers (집단, 회기, 기관, 참여자 수, 기간, 시간(분), 장소, 가정)."""
+    rows = []
+    for g in groups:
+        s = corpus.subset(g).sessions
+        n = corpus.subset(g).participants.groupby("session_id").size()
+        for r in s.itertuples(index=False):
+            period = " – ".join(x for x in (r.date_start, r.date_end) if x) or "보고서에 없음"
+            rows.append({"집단": GROUP_LABELS.get(g, g), "회기": r.session_id, "기관": r.site or "–",
+                         "참여자 수": int(n.get(r.session_id, 0)), "기간": period,
+                         "시간(분)": "–" if pd.isna(r.duration_min) else str(int(r.duration_min)),
+                         "장소": r.place or "–", "배정": "가정" if r.assumed else "보고서"})
+    return pd.DataFrame(rows, columns=["집단", "회기", "기관", "참여자 수", "기간", "시간(분)", "장소", "배정"])
 
 
 def participant_summary(corpus: QualCorpus, groups: Iterable[str]) -> pd.DataFrame:

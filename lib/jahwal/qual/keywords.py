@@ -27,7 +27,7 @@ from .model import QualCorpus
 DOMAIN_WORDS = (
     "사례관리", "사례관리자", "사례관리팀", "자활", "자활근로", "자활사업", "자활센터", "사업단", "사업팀", "게이트웨이",
     "탈수급", "참여주민", "참여자", "실무자", "자격증", "슈퍼비전", "라포", "자존감", "자립", "검정고시", "센터장",
-    "팀장", "반장", "동아리", "전세임대", "간병", "자산형성", "상담", "근로", "월차", "최저임금",
+    "팀장", "반장", "동아리", "전세임대", "간병", "자산형성", "상담", "근로", "월차", "최저임금", "주민센터", "구청",
 )
 #: nouns too general to tell themes apart
 STOPWORDS = frozenset(
@@ -189,3 +189,19 @@ def top_nouns(terms: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     order = {c: k for k, c in enumerate(dict.fromkeys(terms["code_id"]))}
     t = t.sort_values(["code_id", "rank"], key=lambda s: s.map(order) if s.name == "code_id" else s)
     return t[["code_id", "name", "rank", "term", "n"]].reset_index(drop=True)
+
+
+def keyword_table(terms: pd.DataFrame, *, top: int = 5, min_n: int = 1) -> pd.DataFrame:
+    """Per theme, the most frequent nouns and the most distinctive terms (Korean headers).
+
+    Returns
+    -------
+    DataFrame
+        ``주제, 빈출 명사, 특징어``: terms joined with their counts, e.g. ``상담(4)``.
+    """
+    freq = top_nouns(terms, top=top)
+    dist = distinctive_terms(terms, top=top, min_n=min_n)
+    fmt = lambda d: d.assign(t=d["term"] + "(" + d["n"].astype(str) + ")").groupby("code_id", sort=False)["t"].agg(", ".join)  # noqa: E731
+    names = terms.drop_duplicates("code_id").set_index("code_id")["name"]
+    out = pd.DataFrame({"주제": names, "빈출 명사": fmt(freq), "특징어": fmt(dist)}).fillna("")
+    return out.reset_index(drop=True)

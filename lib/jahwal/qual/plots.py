@@ -56,6 +56,7 @@ def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참�
     fig, ax = plt.subplots(figsize=(w, h))
     data = wide.to_numpy(dtype=float)
     im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0)
+    ax.grid(False)
     ax.set_xticks(range(len(wide.columns)), list(wide.columns), rotation=90)
     ax.set_yticks(range(len(wide.index)), [_wrap(i, 26) for i in wide.index])
     vmax = np.nanmax(data) if data.size else 0
@@ -85,14 +86,17 @@ def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "
     mask = np.triu(np.ones((n, n), dtype=bool))
     data = np.where(mask, np.nan, m.to_numpy())
     im = ax.imshow(data, cmap="Purples", vmin=0, vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0))
+    ax.grid(False)
     short = [_wrap(x, 22) for x in order]
     ax.set_xticks(range(n), short, rotation=90, fontsize=8)
     ax.set_yticks(range(n), short, fontsize=8)
+    top = float(np.nanmax(data)) if n > 1 else 1.0
     for i in range(n):
         for j in range(i):
             v = data[i, j]
             if v > 0:
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5)
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
+                        color="white" if v > 0.6 * top else "black")
     if title:
         ax.set_title(title)
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01, label="c 계수")
