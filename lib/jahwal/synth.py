@@ -936,19 +936,28 @@ def _to_tables(p: pd.DataFrame, rng: np.random.Generator) -> dict[str, pd.DataFr
             "post_closure_counselling": p["post"].values,
         }
     )
-    # counselling events: dates between intake and the end of the year
+    # counselling events: dates between intake and the end of the year (categoricals keep memory low)
     reps = p["counselling_n"].values
     ev_person = np.repeat(np.arange(n), reps)
-    start = p["intake_date"].values.astype("datetime64[D]")[ev_person]
-    span = (year_end.values.astype("datetime64[D]")[ev_person] - start).astype(int)
-    offs = (rng.random(len(ev_person)) * (span + 1)).astype(int)
-    dates = start + offs.astype("timedelta64[D]")
-    kinds = np.where(rng.random(len(ev_person)) < 0.82, "개별상담", np.where(rng.random(len(ev_person)) < 0.6, "집단상담", "전화상담"))
-    # every person counselled in the outcome analysis has at least one individual session
+    start = p["intake_date"].values.astype("datetime64[D]").astype(np.int64)[ev_person]
+    span = year_end.values.astype("datetime64[D]").astype(np.int64)[ev_person] - start
+    day = start + (rng.random(len(ev_person)) * (span + 1)).astype(np.int64)
+    kind_code = np.where(rng.random(len(ev_person)) < 0.82, 0, np.where(rng.random(len(ev_person)) < 0.6, 1, 2)).astype(np.int8)
+    # every counselled person has at least one individual session
     first = np.r_[0, np.cumsum(reps)[:-1]][reps > 0]
-    kinds[first] = "개별상담"
-    counselling = pd.DataFrame({"person_id": pid.values[ev_person], "date": pd.to_datetime(dates).strftime("%Y-%m-%d"), "kind": kinds})
-    counselling = counselling.sort_values(["date", "person_id"], kind="mergesort").reset_index(drop=True)
+    kind_code[first] = 0
+    uniq_pid, pid_code = np.unique(p["pid"].values, return_inverse=True)
+    ev_pid = pid_code[ev_person]
+    order = np.lexsort((ev_pid, day))
+    days, day_code = np.unique(day[order], return_inverse=True)
+    counselling = pd.DataFrame(
+        {
+            "person_id": pd.Categorical.from_codes(ev_pid[order], categories=[f"P{i:08d}" for i in uniq_pid]),
+            "date": pd.Categorical.from_codes(day_code, categories=pd.to_datetime(days, unit="D").strftime("%Y-%m-%d")),
+            "kind": pd.Categorical.from_codes(kind_code[order], categories=["개별상담", "집단상담", "전화상담"]),
+        }
+    )
+    del ev_person, start, span, day, kind_code, order, ev_pid
     o = p[p["outcome"]]
     outcomes = pd.DataFrame(
         {
