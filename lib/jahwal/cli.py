@@ -59,7 +59,7 @@ def _delegate(module: str, argv: list[str]) -> int:
     return int(mod.main(argv) or 0)
 
 
-DELEGATED = {"audit": "audit", "qual": "qual", "lit": "lit"}
+DELEGATED = {"audit": "audit", "qual": "qual", "lit": "lit", "pdf": "pdf", "browser": "browser"}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -101,6 +101,8 @@ def parser() -> argparse.ArgumentParser:
         ("audit", "audit", "보고서 수치 재현성 점검 / audit the report's figures"),
         ("qual", "qual", "질적 자료 가져오기·내보내기 / qualitative data"),
         ("lit", "lit", "문헌 자료 점검 / literature data"),
+        ("pdf", "pdf", "책 전체 PDF / one PDF of the book"),
+        ("browser", "browser", "브라우저 준비 / headless Chromium"),
     ):
         d = sub.add_parser(name, help=text, add_help=False)
         d.add_argument("rest", nargs=argparse.REMAINDER)
