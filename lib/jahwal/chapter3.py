@@ -26,6 +26,22 @@ from .disclosure import SUPPRESSED
 
 TOTAL = "계"
 
+#: tables and figures the report does not have (numbered with S, in reading order)
+EXTRA_ITEMS: dict[str, str] = {
+    "그림 Ⅲ-S1": "연도별 사례관리 시행기관과 사례관리자 추이 (1절)",
+    "그림 Ⅲ-S2": "연도별 단계별 도달 비율 (3절)",
+    "표 Ⅲ-S1": "연도별 단계별 도달 인원 (3절)",
+    **{f"그림 Ⅲ-S{i}": f"표 Ⅲ-{t}의 추정 그림 (4절)" for i, t in zip(range(3, 11), (9, 10, 11, 12, 13, 15, 17, 19))},
+    "표 Ⅲ-S2": "결과적 성과 검정의 세부 통계량 (4절)",
+    "표 Ⅲ-S3": "결과적 성과의 평균 차이와 효과크기 (4절)",
+    "표 Ⅲ-S4": "사업단 유형별 비교 (5절)",
+    "표 Ⅲ-S5": "참여기간별 비교 (5절)",
+    "표 Ⅲ-S6": "참여자 특성 보정 추정 (5절)",
+    "그림 Ⅲ-S11": "사업단 유형별 효과크기 (5절)",
+    "그림 Ⅲ-S12": "참여기간별 효과크기 (5절)",
+    "그림 Ⅲ-S13": "보정 전후 평균 차이 (5절)",
+}
+
 # ---------------------------------------------------------------- disclosure
 def protect(
     df: pd.DataFrame,
@@ -134,6 +150,16 @@ def protect(
             out[col] = out[col].astype(object)
             out.loc[hit, col] = SUPPRESSED
     return out
+
+
+def empty_figure(message: str):
+    """A small figure that only says why nothing is drawn (e.g. all groups below the threshold)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 1.6))
+    ax.axis("off")
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10)
+    return fig
 
 
 def _rounded(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:
@@ -269,7 +295,7 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
     s = s[(s["figure_id"] == figure_id) & ~s["suppressed"]]
     variables = list(dict.fromkeys(s["variable"]))
     if not variables:
-        raise ValueError(f"{figure_id}: 공개할 수 있는 범주가 없습니다 / no category can be shown")
+        return empty_figure("공개 기준 이상인 범주가 없어 그리지 않았습니다")
     overall = float(stages.counselling_by_year(ex).set_index("year").loc[year, "mean"])
     widths = [max(2, s["variable"].eq(v).sum()) for v in variables]
     fig, axes = plt.subplots(1, len(variables), figsize=(min(11, 2.2 + 1.0 * sum(widths)), 4.0),
@@ -304,7 +330,15 @@ def characteristic_extremes(ex: Extract, year: int, threshold: int = 10) -> dict
     lo = s.loc[s["mean"].idxmin()]
     return {"high_variable": hi["variable"], "high_category": hi["category"], "high_mean": float(hi["mean"]),
             "low_variable": lo["variable"], "low_category": lo["category"], "low_mean": float(lo["mean"]),
-            "n_categories": int(len(s))}
+            "n_categories": int(len(s)), "n_suppressed": int(characteristic_summary(ex, year, threshold)["suppressed"].sum()),
+            "year": str(year), **_counselling_overall(ex, year)}
+
+
+def _counselling_overall(ex: Extract, year: int) -> dict[str, object]:
+    cy = stages.counselling_by_year(ex).set_index("year")
+    if year not in cy.index:
+        raise ValueError(f"{year}년 상담 자료가 없습니다 / no counselling data for {year}")
+    return {"overall_mean": float(cy.loc[year, "mean"]), "counselled_n": int(cy.loc[year, "persons_n"])}
 
 
 # ---------------------------------------------------------------- 3. stages
@@ -597,6 +631,78 @@ def funnel_figure(ex: Extract, threshold: int = 10):
     return fig
 
 
+def _ranked(table: pd.DataFrame, label: str, value: str, k: int = 3, ascending: bool = False) -> list[tuple[str, float]]:
+    body = table[table[label] != TOTAL]
+    vals = pd.to_numeric(body[value], errors="coerce")
+    order = vals.dropna().sort_values(ascending=ascending, kind="stable").index[:k]
+    out = [(str(body.loc[i, label]), float(vals.loc[i])) for i in order]
+    return out + [("–", float("nan"))] * (k - len(out))
+
+
+def _cell(table: pd.DataFrame, key_col: str, key: str, col: str) -> object:
+    v = table.loc[table[key_col] == key, col]
+    if v.empty:
+        return float("nan")
+    v = v.iloc[0]
+    return v if isinstance(v, str) else float(v)
+
+
+def stage_summary(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
+    """Values for the prose of the stage section (unformatted numbers, years as text).
+
+    Province rankings use the published (suppressed) tables, so a hidden
+    province is never named. Keys: ``first_year, last_year, year, n_years,
+    intake_first, intake_last, intake_focus, assessed_first, assessed_focus,
+    rate_first, rate_focus, rate_last, prov{1,2,3}_name, prov{1,2,3}_rate,
+    iap_rate, iap_not_rate, iap_missing_rate, iap_top_name, iap_top_rate,
+    isp_rate, counsel_mean_focus, counsel_max_focus, counsel_persons_focus,
+    counsel_peak_year, counsel_peak_mean, counsel_top_name, counsel_top_mean,
+    post_rate_first, post_rate_focus, closed_focus``.
+    """
+    ia = stages.intake_assessment_by_year(ex)
+    if year not in set(ia["year"]):
+        raise ValueError(f"{year}년 자료가 없습니다 / no data for {year}")
+    first, last = ia.iloc[0], ia.iloc[-1]
+    fy = ia.set_index("year").loc[year]
+    out: dict[str, object] = {
+        "first_year": str(int(first["year"])), "last_year": str(int(last["year"])), "year": str(year), "n_years": int(len(ia)),
+        "intake_first": int(first["intake_n"]), "intake_last": int(last["intake_n"]), "intake_focus": int(fy["intake_n"]),
+        "assessed_first": int(first["assessed_n"]), "assessed_focus": int(fy["assessed_n"]),
+        "rate_first": float(first["assessed_rate"]), "rate_focus": float(fy["assessed_rate"]), "rate_last": float(last["assessed_rate"]),
+    }
+    t3 = assessment_by_province_table(ex, year, threshold)
+    for i, (name, rate) in enumerate(_ranked(t3, "시도", "사정단계 참여비율(%)"), start=1):
+        out[f"prov{i}_name"], out[f"prov{i}_rate"] = name, rate
+    t4 = plan_status_table(ex, "iap_status", threshold)
+    y = str(year)
+    out["iap_rate"] = _cell(t4, "연도", y, "수립(%)")
+    out["iap_not_rate"] = _cell(t4, "연도", y, "미수립(%)")
+    out["iap_missing_rate"] = _cell(t4, "연도", y, "시스템 미입력(%)")
+    t5 = iap_by_province_table(ex, year, threshold)
+    (out["iap_top_name"], out["iap_top_rate"]), = _ranked(t5, "시도", "수립률(%)", k=1)
+    t6 = plan_status_table(ex, "isp_status", threshold)
+    out["isp_rate"] = _cell(t6, "연도", y, "수립(%)")
+    cy = stages.counselling_by_year(ex).set_index("year")
+    out["counsel_mean_focus"] = float(cy.loc[year, "mean"])
+    out["counsel_max_focus"] = float(cy.loc[year, "max"])
+    out["counsel_persons_focus"] = int(cy.loc[year, "persons_n"])
+    out["counsel_peak_year"] = str(int(cy["mean"].idxmax()))
+    out["counsel_peak_mean"] = float(cy["mean"].max())
+    t8 = counselling_by_province_table(ex, year, threshold)
+    (out["counsel_top_name"], out["counsel_top_mean"]), = _ranked(t8, "시도", "평균값", k=1)
+    pc = stages.post_closure_by_year(ex).set_index("year")
+    out["post_rate_first"] = float(pc["post_rate"].iloc[0])
+    out["post_rate_focus"] = float(pc.loc[year, "post_rate"])
+    out["closed_focus"] = int(pc.loc[year, "closed_n"])
+    return out
+
+
+#: decimal places of the values of :func:`stage_summary` in the prose (others: 0)
+STAGE_DIGITS = {"rate_first": 2, "rate_focus": 2, "rate_last": 2, "prov1_rate": 2, "prov2_rate": 2, "prov3_rate": 2,
+                "iap_rate": 2, "iap_not_rate": 2, "iap_missing_rate": 2, "iap_top_rate": 1, "isp_rate": 2,
+                "counsel_mean_focus": 2, "counsel_peak_mean": 2, "counsel_top_mean": 2, "post_rate_first": 2, "post_rate_focus": 2}
+
+
 # ---------------------------------------------------------------- 4. outcome tests
 OUTCOMES = {"incentive": "자립성과금", "wage": "자활급여"}
 #: indicator key → (performed label, not performed label, short stage name)
@@ -675,6 +781,31 @@ def outcome_tests(ex: Extract, year: int, *, alpha: float = 0.05, variant: str =
         res = compare_groups(data, outcome, col, variant=variant, alpha=alpha, confidence=confidence).iloc[0].to_dict()
         rows.append({**base, **res, "suppressed": bool(min(n1, n2) < threshold)})
     return pd.DataFrame(rows)
+
+
+#: how the reported t-test is chosen, for the prose (by the ``ttest_variant`` parameter)
+VARIANT_LABELS = {
+    "auto": "Levene 검정 결과에 따라 고르도록",
+    "student": "모두 Student 방식으로",
+    "welch": "모두 Welch 방식으로",
+}
+
+
+def outcome_values(tests: pd.DataFrame) -> tuple[dict[str, object], dict[str, int]]:
+    """Per-comparison numbers for the prose, keyed ``<label>_<name>`` (e.g. ``tab-III-9_diff``), and their digits.
+
+    Names: ``n1, n2, diff, lo, hi, g, p`` (suppressed comparisons give ``x``).
+    """
+    values, digits = {}, {}
+    for r in tests.itertuples():
+        key = label_key(r.table_id)
+        hidden = bool(r.suppressed)
+        for name, col, d in (("n1", "n1", 0), ("n2", "n2", 0), ("diff", "diff", 0), ("lo", "diff_ci_low", 0),
+                             ("hi", "diff_ci_high", 0), ("g", "hedges_g", 3)):
+            values[f"{key}_{name}"] = SUPPRESSED if hidden else float(getattr(r, col))
+            digits[f"{key}_{name}"] = d
+        values[f"{key}_p"] = SUPPRESSED if hidden else _p_text(float(r.p))
+    return values, digits
 
 
 def _p_text(p: float) -> str:
@@ -808,7 +939,7 @@ def estimation_figure(tests: pd.DataFrame, table_id: str, confidence: float = 0.
 
     r = _test_row(tests, table_id)
     if r["suppressed"]:
-        raise ValueError(f"{table_id}: 집단 인원이 공개 기준보다 적습니다 / a group is below the threshold")
+        return empty_figure("한 집단의 인원이 공개 기준보다 적어 그리지 않았습니다")
     unit = 10_000
     name = OUTCOMES[r["outcome"]]
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(8, 3.8), gridspec_kw={"width_ratios": [1.2, 1]})
@@ -851,7 +982,7 @@ def outcome_overview(tests: pd.DataFrame, alpha: float = 0.05) -> dict[str, obje
     return {
         "n_tests": int(len(tests)), "n_shown": int(len(shown)), "n_significant": int(len(sig)),
         "n_welch": int((shown["variant"] == "welch").sum()) if len(shown) else 0,
-        "significant_tables": "·".join(t.replace("표 ", "") for t in sig["table_id"]) or "없음",
+        "significant_tables": "·".join(t.replace("표 ", "") for t in sig["table_id"]) or "–",
         "max_g_table": big["table_id"] if big is not None else "–",
         "max_g": float(abs(big["hedges_g"])) if big is not None else float("nan"),
     }

@@ -224,14 +224,14 @@ def infra_by_year(df: pd.DataFrame, last_year: int | None = None) -> pd.DataFram
     --------
     >>> d = pd.DataFrame({"year": [2021, 2022], "centres_n": [90, 125], "case_managers_n": [90, 125], "note": ["", "하반기부터"]})
     >>> infra_by_year(d, 2021).values.tolist()
-    [[2021, 90, 90, '']]
+    [['2021', 90, 90, '']]
     """
     if last_year is not None:
         df = df[df["year"] <= last_year]
     if df.empty:
         raise ValueError("표시할 연도가 없습니다 / no years to show")
     return pd.DataFrame({
-        "연도": df["year"].astype(int).to_numpy(),
+        "연도": df["year"].astype(int).astype(str).to_numpy(),
         "시행기관(개소)": df["centres_n"].astype(int).to_numpy(),
         "사례관리자(명)": df["case_managers_n"].astype(int).to_numpy(),
         "비고": df["note"].to_numpy(),
@@ -291,7 +291,7 @@ def infra_by_province_display(df: pd.DataFrame, year: int | None = None) -> pd.D
 
 
 def infra_figure(df: pd.DataFrame, last_year: int | None = None):
-    """그림: centres and case managers per year (lines with markers and end labels).
+    """그림 Ⅲ-S1: centres and case managers per year (lines with markers and an end label).
 
     Returns
     -------
@@ -314,6 +314,38 @@ def infra_figure(df: pd.DataFrame, last_year: int | None = None):
     ax.legend(loc="upper left")
     fig.tight_layout()
     return fig
+
+
+def summary(yearly: pd.DataFrame, by_province: pd.DataFrame, year: int | None = None) -> dict[str, object]:
+    """Values for the prose of the infrastructure section (numbers unformatted, years as text).
+
+    Examples
+    --------
+    >>> y = pd.DataFrame({"year": [2012, 2022], "centres_n": [60, 125], "case_managers_n": [60, 125], "note": ["", ""]})
+    >>> p = pd.DataFrame({"year": 2023, "province": ["광주", "전남"], "centres_n": [9, 23],
+    ...                   "cm_team_centres_n": [9, 2], "case_managers_n": [9, 3], "gateway_staff_n": [9, 3]})
+    >>> s = summary(y, p)
+    >>> s["first_year"], s["last_centres"], s["full_provinces"], s["lowest_province"]
+    ('2012', 125, '광주', '전남')
+    """
+    first, last = yearly.iloc[0], yearly.iloc[-1]
+    prov = infra_by_province(by_province, year)
+    body = prov[prov["province"] != TOTAL]
+    total = prov[prov["province"] == TOTAL].iloc[0]
+    full = body[body["cm_team_rate"] >= 100]["province"].tolist()
+    low = body.loc[body["cm_team_rate"].idxmin()]
+    return {
+        "first_year": str(int(first["year"])), "first_centres": int(first["centres_n"]),
+        "last_year": str(int(last["year"])), "last_centres": int(last["centres_n"]),
+        "last_managers": int(last["case_managers_n"]),
+        "growth": float(last["centres_n"] / first["centres_n"]) if first["centres_n"] else float("nan"),
+        "province_year": str(latest_province_year(by_province, year)), "n_provinces": int(len(body)),
+        "centres_total": int(total["centres_n"]), "teams_total": int(total["cm_team_centres_n"]),
+        "team_rate": float(total["cm_team_rate"]), "managers_total": int(total["case_managers_n"]),
+        "gateway_total": int(total["gateway_staff_n"]),
+        "full_provinces": "·".join(full) if full else "없음", "n_full": int(len(full)),
+        "lowest_province": str(low["province"]), "lowest_rate": float(low["cm_team_rate"]),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
