@@ -305,7 +305,7 @@ def _text_table_problems(text: str) -> list[str]:
             f"(looks like person-level data; publish aggregates with nb.glue_table)"
         )
     ids = [tok for tok in lines[0].split() if ID_COLUMN_RE.search(tok)]
-    if ids:
+    if ids and rows >= 2:
         problems.append(f"개인 식별 열이 출력됩니다 / an output shows identifier columns: {ids}")
     return problems
 
@@ -520,10 +520,8 @@ def scan_html(html_dir: Path, threshold: int = 10) -> dict[str, Any]:
             problems.append(f"{rel}: {kind}: {_mask(match)}")
         if p.name in GENERATED_PAGES:
             continue
-        body = raw.split('<div class="prev-next-area">')[0]
-        found = html_tables(body)
-        tables += len(found)
-        for problem in _html_table_problems(body):
+        tables += len(html_tables(raw))
+        for problem in _html_table_problems(raw):
             problems.append(f"{rel}: {problem}")
     for p in sorted(list(html_dir.rglob("*.csv")) + list(html_dir.rglob("*.xlsx"))):
         downloads += 1
