@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from papermill.parameterize import parameterize_notebook
+import papermill as pm
 
 from jahwal import synth
 from jahwal.build import declared_parameters
@@ -36,10 +36,11 @@ def nbval_folder(tmp_path_factory):
     out = base / "notebooks"
     out.mkdir()
     for src in toc_notebooks(ROOT):
-        nb = nbformat.read(src, as_version=4)
         declared = declared_parameters(src)
         values = {k: v for k, v in params.items() if k in declared}
-        nb = parameterize_notebook(nb, values)
+        pm.execute_notebook(str(src), str(out / src.name), parameters=values, prepare_only=True,
+                            kernel_name="python3", progress_bar=False)
+        nb = nbformat.read(out / src.name, as_version=4)
         for cell in nb.cells:
             if "injected-parameters" in cell.metadata.get("tags", []):
                 cell.source = f"import os as _os\n_os.chdir({str(ROOT)!r})\n" + cell.source
