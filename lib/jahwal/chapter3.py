@@ -91,9 +91,9 @@ def protect(
 
     Examples
     --------
-    >>> df = pd.DataFrame({"시도": ["가", "나", "다", "계"], "인원": [5, 40, 30, 75], "비율": [1.0, 2.0, 3.0, 6.0]})
+    >>> df = pd.DataFrame({"시도": ["가", "나", "다", "계"], "인원": [5, 40, 30, 75], "비율": [1.5, 2.5, 3.5, 6.5]})
     >>> protect(df, ["인원"], 10, label_column="시도", related={"인원": ["비율"]})["비율"].tolist()
-    ['x', 2.0, 'x', 6.0]
+    ['x', 2.5, 'x', 6.5]
     >>> iap = pd.DataFrame({"연도": ["2019"], "수립": [12405], "미수립": [3], "미입력": [27870]})
     >>> protect(iap, ["수립", "미수립", "미입력"], 10, row_groups=[["수립", "미수립", "미입력"]],
     ...         column_totals=False).iloc[0].astype(str).tolist()
@@ -149,7 +149,21 @@ def protect(
         for col in [c, *related.get(c, [])]:
             out[col] = out[col].astype(object)
             out.loc[hit, col] = SUPPRESSED
-    return out
+    return _whole_numbers(out)
+
+
+def _whole_numbers(df: pd.DataFrame) -> pd.DataFrame:
+    """In columns holding ``"x"``, show whole floats as integers (``1234.0`` → ``1234``).
+
+    Examples
+    --------
+    >>> _whole_numbers(pd.DataFrame({"a": [1.0, "x", 2.5]}))["a"].tolist()
+    [1, 'x', 2.5]
+    """
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = df[col].map(lambda v: int(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) and float(v).is_integer() else v)
+    return df
 
 
 def empty_figure(message: str):

@@ -98,7 +98,10 @@ def compare_groups(data: pd.DataFrame, dv: str, between: str, *, groups: tuple[s
     g = pg.compute_effsize(x, y, paired=False, eftype="hedges")
     # pingouin rounds intervals to 2 decimals by default: keep full precision
     g_ci = pg.compute_esci(stat=g, nx=len(x), ny=len(y), paired=False, eftype="cohen", confidence=confidence, decimals=12)
-    ci = row["CI%.0f%%" % (100 * confidence)]
+    # pingouin also rounds the CI column to 2 decimals (its display options): take the
+    # interval of the reported variant from scipy instead
+    ci_res = stats.ttest_ind(x, y, equal_var=chosen == "student").confidence_interval(confidence)
+    ci = (ci_res.low, ci_res.high)
     p = float(row["p-val"])
     out = {
         "n1": len(x), "n2": len(y),

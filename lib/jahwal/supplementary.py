@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import stages
-from .chapter3 import COMPARISONS, GROUP_LABELS, OUTCOMES, protect
+from .chapter3 import COMPARISONS, GROUP_LABELS, OUTCOMES, _whole_numbers, protect
 from .compare import compare_groups
 from .contract import CODES, Extract
 from .disclosure import SUPPRESSED
@@ -229,7 +229,7 @@ def stratified_table(res: pd.DataFrame, by: str, daily_rates: dict[str, float] |
         if hidden.any():
             out[c] = out[c].astype(object)
             out.loc[hidden, c] = SUPPRESSED
-    return out
+    return _whole_numbers(out)
 
 
 def forest_figure(res: pd.DataFrame, by: str):
@@ -384,7 +384,7 @@ def adjusted_table(res: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
         for c in stats_cols:
             out[c] = out[c].astype(object)
             out.loc[hidden, c] = SUPPRESSED
-    return out
+    return _whole_numbers(out)
 
 
 def adjusted_figure(res: pd.DataFrame):
