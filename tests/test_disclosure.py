@@ -268,3 +268,23 @@ def test_html_tables_counts_data_rows_only():
     assert t["rows"] == 60 and t["wrapped"] is False
     wrapped = disclosure.html_tables(Table(df, "tab-x", statistic=False)._repr_html_())[0]
     assert wrapped["wrapped"] and wrapped["statistic"] is False and wrapped["key"] == "tab-x"
+
+
+@pytest.mark.parametrize("header, flagged", [
+    ("person_id", True), ("참여자 ID", True), ("주민등록번호", True), ("성명", True),
+    ("주민(명)", False), ("주민 주제", False), ("열 이름", False), ("참여자 수", False),
+])
+def test_identifier_headers(header, flagged):
+    """주민 alone means the resident participants of Chapter IV (표 Ⅳ-12), not 주민등록번호."""
+    assert bool(disclosure.ID_COLUMN_RE.search(header)) is flagged
+
+
+def test_download_of_non_statistic_table_may_hold_participant_codes(tmp_path):
+    codes = pd.DataFrame({"참여자 ID": ["A1", "A2"], "직위": ["팀장", "실무자"]})
+    html = site(tmp_path, Table(codes, "tab-IV-1", statistic=False)._repr_html_())
+    (html / "tables").mkdir()
+    codes.to_csv(html / "tables" / "tab-IV-1.csv", index=False)
+    assert scan_html(html)["downloads"] == 1
+    codes.to_csv(html / "tables" / "tab-IV-9.csv", index=False)  # no page marks it as non-statistic
+    with pytest.raises(DisclosureError, match="tab-IV-9.csv: 개인 식별 열"):
+        scan_html(html)

@@ -24,7 +24,7 @@ TABLE_MIME = "application/vnd.jahwal.table+json"
 #: at most this many rows may a plain (non-``Table``) HTML table output have
 MAX_PLAIN_ROWS = 60
 ID_COLUMN_RE = re.compile(
-    r"(^|[_\s])(person_?id|base_?id|participant_?id|pid|참여자\s*id|개인\s*id|주민|성명)", re.I
+    r"(^|[_\s(])(person_?id|base_?id|participant_?id|pid|참여자\s*id|개인\s*id|주민\s*등록|주민\s*번호|성명)", re.I
 )
 PII_PATTERNS = {
     # 주민등록번호 and 외국인등록번호 (7th digit 1-8), with or without the hyphen, also with the last six masked
@@ -509,6 +509,7 @@ def scan_html(html_dir: Path, threshold: int = 10) -> dict[str, Any]:
     if (html_dir / "_sources").exists():
         problems.append("_sources 폴더가 있습니다(html_copy_source: false 필요) / the site holds _sources")
     pages = tables = downloads = 0
+    exempt: set[str] = set()  # keys of tables marked statistic=False
     for p in sorted(html_dir.rglob("*.html")):
         pages += 1
         rel = p.relative_to(html_dir)
@@ -520,7 +521,9 @@ def scan_html(html_dir: Path, threshold: int = 10) -> dict[str, Any]:
             problems.append(f"{rel}: {kind}: {_mask(match)}")
         if p.name in GENERATED_PAGES:
             continue
-        tables += len(html_tables(raw))
+        found = html_tables(raw)
+        tables += len(found)
+        exempt.update(t["key"] for t in found if t["wrapped"] and not t["statistic"])
         for problem in _html_table_problems(raw):
             problems.append(f"{rel}: {problem}")
     for p in sorted(list(html_dir.rglob("*.csv")) + list(html_dir.rglob("*.xlsx"))):
@@ -532,7 +535,7 @@ def scan_html(html_dir: Path, threshold: int = 10) -> dict[str, Any]:
             problems.append(f"{rel}: 읽을 수 없는 내려받기 파일 / unreadable download: {exc}")
             continue
         ids = [h for h in headers if ID_COLUMN_RE.search(h)]
-        if ids:
+        if ids and p.stem not in exempt:
             problems.append(f"{rel}: 개인 식별 열 / identifier columns: {ids}")
         for kind, match in find_pii("\n".join(texts)):
             problems.append(f"{rel}: {kind}: {_mask(match)}")
