@@ -362,7 +362,7 @@ def intake_assessment_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``연도, 초기상담 참여자 수, 사정단계 참여자 수, 사정단계 참여비율(%)``.
+        ``연도``, the intake count, the assessment count and the rate (headers of :data:`jahwal.stages.LABELS`).
     """
     d = stages.intake_assessment_by_year(ex)
     d = _rounded(d, {"assessed_rate": 2})
@@ -429,7 +429,7 @@ def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) ->
     Returns
     -------
     DataFrame
-        ``시도, 초기상담 참여자 수, 사정단계 참여자 수, 사정단계 참여비율(%)``;
+        ``시도``, then intake, assessment and rate as in :func:`intake_assessment_table`;
         provinces by official name in the report's order, ``계`` last.
     """
     d = stages.intake_assessment_by_province(ex, year).drop(columns="province")

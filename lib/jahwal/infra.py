@@ -278,8 +278,8 @@ def infra_by_province(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame
 PROVINCE_LABELS = {
     "province": "시도",
     "centres_n": "지역자활센터(개소)",
-    "cm_team_centres_n": "사례관리팀(개소)",
-    "cm_team_rate": "사례관리팀 설치 비율(%)",
+    "cm_team_centres_n": "팀 보유 센터(개소)",
+    "cm_team_rate": "팀 설치 비율(%)",
     "case_managers_n": "사례관리자(명)",
     "gateway_staff_n": "Gateway 전담자(명)",
 }
