@@ -493,6 +493,8 @@ def grid_summary(g: pd.DataFrame) -> dict[str, Any]:
         "n_without_evidence": int((g["source"] == "근거 없음").sum()),
         "n_with_indicator": int((g["n_indicators"] > 0).sum()),
         "n_uncertain": int((g["placement"] == "L").sum()),
+        "uncertain_areas": "·".join(dict.fromkeys(
+            (r["subdomain"] or r["domain"]) for _, r in g[g["placement"] == "L"].iterrows())) or "없음",
         "top_outcome": top["outcome"] if top is not None else "–",
         "top_quotes": int(top["n_quotes"]) if top is not None else 0,
         **{f"n_stage_{i}": int(by_stage[s]) for i, s in enumerate(STAGES)},
@@ -915,6 +917,122 @@ def indicator_summary(fw: Framework, values: pd.DataFrame, trends: pd.DataFrame)
     return out
 
 
+# ---------------------------------------------------------------- key findings (요약)
+#: decimal places of the key findings when glued
+FINDING_DIGITS = {
+    "intake_growth": 1, "assessment_rate_first": 2, "assessment_rate_last": 2, "post_closure_rate_first": 2,
+    "post_closure_rate_last": 2, "counselling_mean": 2, "counselling_median": 1, "iap_rate_last": 2,
+    "incentive_gap_iap": 0, "wage_gap_iap_monitoring": 0, "wage_gap_days": 1,
+}
+
+
+def change_verb(change: Any, up: str, down: str, same: str = "같습니다", hidden: str = "바뀌었습니다") -> str:
+    """A Korean verb for the sign of a change (``hidden`` when the change is suppressed).
+
+    Examples
+    --------
+    >>> change_verb(3.2, "늘었습니다", "줄었습니다"), change_verb(-1, "늘었습니다", "줄었습니다"), change_verb("x", "늘", "줄")
+    ('늘었습니다', '줄었습니다', '바뀌었습니다')
+    """
+    if change == SUPPRESSED or change is None or pd.isna(change):
+        return hidden
+    return up if change > 0 else down if change < 0 else same
+
+
+def extract_summary(ex: Extract, threshold: int = 10) -> dict[str, Any]:
+    """First and last year, persons kept in them and dropped duplicate entries, for the prose.
+
+    Returns
+    -------
+    dict
+        ``first_year, last_year`` (text), ``participants_first, participants_last``
+        (counts or ``"x"``) and ``dropped`` (``"1,898건"`` or ``"10건 미만"``).
+    """
+    c = extract_counts(ex).set_index("year")
+    small = lambda n: 1 <= n < threshold  # noqa: E731
+    n0, n1, d = int(c["participants_n"].iloc[0]), int(c["participants_n"].iloc[-1]), int(ex.dropped_duplicates)
+    return {"first_year": str(c.index.min()), "last_year": str(c.index.max()),
+            "participants_first": SUPPRESSED if small(n0) else n0, "participants_last": SUPPRESSED if small(n1) else n1,
+            "dropped": f"{threshold}건 미만" if small(d) else f"{d:,}건"}
+
+
+def key_findings(ex: Extract, corpus: Any, fw: Framework, *, focus_year: int, threshold: int = 10, alpha: float = 0.05,
+                 variant: str = "auto", daily_rates: dict[str, float] | None = None) -> dict[str, Any]:
+    """The numbers of the summary page, computed with the same functions as the chapters.
+
+    Parameters
+    ----------
+    ex : Extract
+    corpus : jahwal.qual.QualCorpus
+    fw : Framework
+    focus_year : int
+        Year of the outcome comparisons (as in Chapter Ⅲ).
+    threshold : int
+        Suppression threshold: hidden values are returned as ``"x"``.
+    alpha, variant
+        Passed to :func:`jahwal.compare.compare_groups`.
+    daily_rates : dict, optional
+        Daily 자활급여 by unit type; the first one converts the wage gap into
+        participation days.
+
+    Returns
+    -------
+    dict
+        Numbers (or ``"x"``) and labels keyed by name; decimal places in
+        :data:`FINDING_DIGITS`.
+    """
+    if focus_year not in ex.years:
+        raise ValueError(f"focus_year {focus_year}의 자료가 없습니다 / no data for focus_year (years: {ex.years})")
+    values = mark_suppressed(indicator_values(ex, alpha=alpha, variant=variant), threshold)
+    v = values.set_index(["indicator", "year"])
+    first, last = min(ex.years), max(ex.years)
+
+    def shown(key: str, year: int) -> Any:
+        if (key, year) not in v.index or v.at[(key, year), "suppressed"]:
+            return SUPPRESSED
+        return float(v.at[(key, year), "value"])
+
+    ia = stages.intake_assessment_by_year(ex).set_index("year")
+    n0, n1 = int(ia.at[first, "intake_n"]), int(ia.at[last, "intake_n"])
+    small = lambda n: 1 <= n < threshold  # noqa: E731
+    growth = SUPPRESSED if small(n0) or small(n1) or n0 == 0 else 100 * (n1 - n0) / n0
+    cy = stages.counselling_by_year(ex).set_index("year")
+    c_ok = focus_year in cy.index and not small(int(cy.at[focus_year, "persons_n"]))
+    out: dict[str, Any] = {
+        "first_year": str(first), "last_year": str(last), "focus_year": str(focus_year),
+        "intake_first": SUPPRESSED if small(n0) else n0, "intake_last": SUPPRESSED if small(n1) else n1,
+        "intake_growth": growth if growth == SUPPRESSED else abs(growth),
+        "intake_verb": change_verb(growth, "늘었습니다", "줄었습니다"),
+        "assessment_rate_first": shown("assessment_rate", first), "assessment_rate_last": shown("assessment_rate", last),
+        "post_closure_rate_first": shown("post_closure_rate", first), "post_closure_rate_last": shown("post_closure_rate", last),
+        "iap_rate_last": shown("iap_rate", last),
+        "counselling_mean": float(cy.at[focus_year, "mean"]) if c_ok else SUPPRESSED,
+        "counselling_median": float(cy.at[focus_year, "median"]) if c_ok else SUPPRESSED,
+        "incentive_gap_iap": shown("incentive_gap_iap", focus_year),
+        "wage_gap_iap_monitoring": shown("wage_gap_iap_monitoring", focus_year),
+    }
+    for key in ("assessment_rate", "post_closure_rate"):
+        a, b = out[f"{key}_first"], out[f"{key}_last"]
+        out[f"{key}_verb"] = change_verb(SUPPRESSED if SUPPRESSED in (a, b) else b - a, "올랐습니다", "내렸습니다")
+    for key in ("incentive_gap_iap", "wage_gap_iap_monitoring"):
+        hidden = out[key] == SUPPRESSED
+        out[f"{key}_stars"] = "" if hidden else stars(float(v.at[(key, focus_year), "p"]))
+    rates = dict(daily_rates or {})
+    unit, rate = next(iter(rates.items())) if rates else ("", np.nan)
+    out["days_unit"] = unit or "–"
+    gap = out["wage_gap_iap_monitoring"]
+    out["wage_gap_days"] = SUPPRESSED if gap == SUPPRESSED or not rates else gap / rate
+    for g in GROUPS:
+        sub = corpus.subset(g) if g in corpus.groups else None
+        out[f"{g}_n"] = int(len(sub.participants)) if sub is not None else 0
+        out[f"{g}_quotes"] = int(sub.segments["quote_id"].nunique()) if sub is not None else 0
+    s = grid_summary(grid(fw, corpus))
+    out.update({"n_stages": len(STAGES), "n_domains": len(DOMAINS), "n_subdomains": len(SUBDOMAINS),
+                "n_cells": s["n_cells"], "n_common": s["n_common"], "n_with_indicator": s["n_with_indicator"],
+                "n_indicators": int(fw.indicators["indicator"].nunique())})
+    return out
+
+
 # ---------------------------------------------------------------- research design (Chapter Ⅰ)
 DESIGN_FILES: dict[str, tuple[list[str], list[str]]] = {
     "process": (["step", "phase", "tasks", "book_part", "source_lines"], ["step", "phase", "tasks"]),
@@ -1167,10 +1285,11 @@ def processing_rules_table(design: dict[str, pd.DataFrame], params: dict[str, An
 __all__ = [
     "DOMAINS", "GRID_ROWS", "GROUPS", "INDICATORS", "PLACEMENT", "STAGES", "SUBDOMAINS",
     "Framework", "FrameworkError", "IndicatorSpec",
-    "data_scope_table", "evidence_counts", "evidence_segments", "evidence_table", "example_framework",
-    "extract_counts", "extract_counts_table", "fgi_table", "fgi_tenure_check", "fgi_tenure_table", "grid",
+    "FINDING_DIGITS", "change_verb", "data_scope_table", "evidence_counts", "evidence_segments", "evidence_table", "example_framework",
+    "extract_counts", "extract_counts_table", "extract_summary", "fgi_table", "fgi_tenure_check", "fgi_tenure_table", "grid",
     "grid_figure", "grid_summary", "grid_table", "indicator_definitions", "indicator_figure", "indicator_summary",
-    "indicator_table", "indicator_trends", "indicator_values", "load_design", "load_framework", "mark_suppressed",
+    "indicator_table", "indicator_trends", "indicator_values", "key_findings", "load_design", "load_framework",
+    "mark_suppressed",
     "process_table", "processing_rules_table", "qual_procedure_table", "resolve_function", "selection_table",
     "source_label",
 ]
