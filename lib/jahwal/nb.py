@@ -169,9 +169,21 @@ class Table:
                 if col in self.count_columns:
                     d = 0
                 out[col] = s.map(lambda v, d=d: fmt_num(v, d))
-            else:
-                out[col] = s.map(lambda v: "–" if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+            else:  # mixed columns (e.g. counts with suppressed cells "x"): format the numbers in them
+                d = self.digits.get(col, 2) if isinstance(self.digits, dict) else self.digits
+                out[col] = s.map(lambda v, d=d, c=col: self._cell(v, d, c))
         return out
+
+    def _cell(self, v: Any, digits: int, col: str) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "–"
+        if isinstance(v, (bool, np.bool_)):
+            return v
+        if isinstance(v, (int, np.integer)):
+            return fmt_num(v, 0)
+        if isinstance(v, (float, np.floating)):
+            return fmt_num(v, 0 if col in self.count_columns or float(v).is_integer() and col in self.count_columns else digits)
+        return v
 
     def payload(self) -> dict[str, Any]:
         counts = {}
