@@ -40,6 +40,12 @@ CSS_FILE = "jahwal-book.css"
 FONT_TARGET = "fonts/NanumGothic.ttf"
 TABLE_FOLDER = "tables"
 
+#: myst-nb setting -> (its default, the book's Korean label)
+CODE_PROMPTS = {
+    "nb_code_prompt_show": ("Show code cell {type}", "코드 보기"),
+    "nb_code_prompt_hide": ("Hide code cell {type}", "코드 숨기기"),
+}
+
 HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 WORD = re.compile(r"\w+")
 
@@ -212,6 +218,10 @@ def _config_inited(app: Any, config: Any) -> None:
     config.html_context = context
     if not config.html_favicon:
         config.html_favicon = str(STATIC_DIR / "jahwal-favicon.svg")
+    # myst-nb's labels of folded code cells, in Korean unless the book sets its own
+    for name, (default, korean) in CODE_PROMPTS.items():
+        if getattr(config, name, default) == default:
+            config[name] = korean
 
 
 def _builder_inited(app: Any) -> None:
@@ -221,6 +231,27 @@ def _builder_inited(app: Any) -> None:
     if str(STATIC_DIR) not in static:
         app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file(CSS_FILE)
+
+
+def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop repeated ``<script>`` entries from a page.
+
+    With jupyter-book 1 the inline configuration script of sphinx-thebe
+    (``const THEBE_JS_URL = ...``) is registered twice; the second copy throws
+    "Identifier 'THEBE_JS_URL' has already been declared" on every page.
+    """
+    files = context.get("script_files")
+    if not isinstance(files, list):
+        return
+    seen, unique = set(), []
+    for js in files:
+        attrs = getattr(js, "attributes", {}) or {}
+        key = (getattr(js, "filename", js) or None, tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    if len(unique) != len(files):
+        files[:] = unique
 
 
 def _build_finished(app: Any, exception: Exception | None) -> None:
@@ -301,9 +332,10 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.add_search_language(KoreanSearch)
     app.add_config_value("jahwal_table_downloads", True, "html")
-    app.connect("config-inited", _config_inited)
+    app.connect("config-inited", _config_inited, priority=400)
     app.connect("builder-inited", _builder_inited)
     app.connect("doctree-resolved", _doctree_resolved)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     app.connect("build-finished", _build_finished)
     return {"version": "0.2", "parallel_read_safe": True, "parallel_write_safe": True}
 
