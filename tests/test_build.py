@@ -116,5 +116,5 @@ def test_second_study_file_builds(work_copy):
     assert log["status"] == "ok"
     page = (work_copy / "_build" / "html" / "notebooks" / "33_stage_outcomes.html").read_text(encoding="utf-8")
     assert "2023" in page
-    index = (work_copy / "_build" / "html" / "index.html").read_text(encoding="utf-8")
-    assert spec["study"]["title"] in index
+    cover = (work_copy / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
+    assert spec["study"]["title"] in cover and spec["study"]["copyright"] in cover

@@ -214,13 +214,14 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     report = contract.validate_extract(
         ctx.root / p.extract_dir, fmt=p.extract_format, window=(p.window_start, p.window_end)
     )
-    from . import infra, lit, qual
+    from . import framework, infra, lit, qual
 
     # every other input is checked before any notebook runs, too
     lit.check_folder(ctx.root / p.literature_dir)
     corpus = qual.load_corpus(ctx.root / p.qual_path, format=p.qual_format)
     infra.read_infrastructure(ctx.root / p.infrastructure_path)
     infra.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
+    framework.load_framework(ctx.root / p.framework_dir, codes=corpus.codes)
     report["qualitative"] = {"segments": int(len(corpus.segments)) if hasattr(corpus, "segments") else None}
     files = {}
     for key in StudyParams.PATH_KEYS:
