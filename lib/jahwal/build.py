@@ -384,6 +384,9 @@ def stage(ctx: BuildContext, runs: list[NotebookRun], folder: Path) -> Path:
     config["title"] = study.title
     config["author"] = study.author
     config["copyright"] = study.copyright
+    subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
+    subs.update(study_title=study.title, study_subtitle=study.subtitle, study_author=study.author,
+                study_copyright=study.copyright)
     (folder / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     shutil.copy2(ctx.root / "_toc.yml", folder / "_toc.yml")
     for name in ("book", "_static"):

@@ -80,8 +80,17 @@ def toc_notebooks(root: Path) -> list[Path]:
     return [p for p in (resolve(root, e["file"]) for e in toc_entries(root)) if p.suffix == ".ipynb"]
 
 
+def _substitutions(path: Path) -> dict[str, str]:
+    for folder in [path.parent, *path.parents]:
+        cfg = folder / "_config.yml"
+        if cfg.exists():
+            data = yaml.safe_load(cfg.read_text(encoding="utf-8")) or {}
+            return {k: str(v) for k, v in (data.get("parse", {}).get("myst_substitutions") or {}).items()}
+    return {}
+
+
 def page_title(path: Path) -> str:
-    """The first level-1 heading of a Markdown page or notebook."""
+    """The first level-1 heading of a Markdown page or notebook (MyST substitutions resolved)."""
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
         texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
@@ -91,7 +100,11 @@ def page_title(path: Path) -> str:
     for text in texts:
         for line in text.splitlines():
             if line.startswith("# "):
-                return line[2:].strip()
+                title = line[2:].strip()
+                if "{{" in title:
+                    subs = _substitutions(path)
+                    title = re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: subs.get(m.group(1), m.group(0)), title)
+                return title
     return ""
 
 
