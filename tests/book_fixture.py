@@ -39,6 +39,7 @@ PARAMS = ROOT / "params" / "report-2023.yml"
 SCALE = 0.05
 SYNTH_OUT = "data/synthetic/test-book"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
+LOG_COPY = "test-book-build-log.json"
 
 
 class BuiltBook(NamedTuple):
@@ -99,6 +100,9 @@ def _built(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
         root = Path(reuse)
         if not (root / "_build" / "html" / "index.html").is_file():
             pytest.fail(f"JAHWAL_TEST_BOOK={reuse}: 만들어진 책이 없습니다 / no built book there", pytrace=False)
+        log = root / "_build" / "build-log.json"
+        if not (root / "_build" / LOG_COPY).is_file() and log.is_file():
+            shutil.copy2(log, root / "_build" / LOG_COPY)
         _CACHE["book"] = BuiltBook(root, root / "_build" / "html")
         return _CACHE["book"]
     target = tmp_path_factory.mktemp("book")
@@ -112,6 +116,8 @@ def _built(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
         )
         pytest.fail(_CACHE["error"], pytrace=False)
     sys.stderr.write(f"[book_fixture] {time.perf_counter() - t0:.0f}초 / s\n")
+    # keep the log of this build: a later (failing) build in a test overwrites build-log.json
+    shutil.copy2(target / "_build" / "build-log.json", target / "_build" / LOG_COPY)
     _CACHE["book"] = book
     return book
 
@@ -123,7 +129,11 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
 
 
 def build_log(book: BuiltBook) -> dict[str, Any]:
-    return json.loads((book.root / "_build" / "build-log.json").read_text(encoding="utf-8"))
+    """The log of the fixture's build (not of later builds run by tests in the same copy)."""
+    path = book.root / "_build" / LOG_COPY
+    if not path.is_file():
+        path = book.root / "_build" / "build-log.json"
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------- browser

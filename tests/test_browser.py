@@ -83,6 +83,19 @@ def test_check_does_not_install(monkeypatch):
     assert jb.main(["check"]) == jb.BrowserError.exit_code
 
 
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
+    def missing(**kwargs):
+        raise jb.BrowserError(jb.install_hint(["chromium"]))
+
+    monkeypatch.setattr(jb, "ensure", missing)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="headless Chromium is missing"):
+        require_browser()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="headless Chromium is missing"):
+        require_browser()
+
+
 def test_headless_flags_and_fresh_profile():
     args = jb.chromium_args("/tmp/p")
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -15,6 +15,8 @@ from jahwal.disclosure import DisclosureError, check_notebooks, find_pii, scan_h
 from jahwal.nb import Table
 from jahwal.params import load_params
 
+from book_fixture import built_book  # noqa: F401,E402  (pytest fixture)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -153,6 +155,22 @@ def test_non_statistic_table_is_exempt_and_listed(tmp_path):
     assert "휴대전화 번호" in refused([nb2])
 
 
+def test_cells_are_numbered_as_in_the_source_notebook(tmp_path):
+    """papermill inserts an injected-parameters cell; messages still use the source notebook's numbers."""
+    nb = write_nb(tmp_path, "n.ipynb", [
+        ("md", "# 제목", []),
+        ("code", "year = 2023", []),
+        ("code", "year = 2024", [stream("문의 010-1111-2222")]),
+        ("md", "연락처 02-555-1234", []),
+    ])
+    executed = nbformat.read(nb, as_version=4)
+    executed.cells[2].metadata["tags"] = ["injected-parameters"]
+    nbformat.write(executed, nb)
+    msg = refused([nb])
+    assert "n.ipynb 주입된 매개변수 셀 / injected parameters cell" in msg
+    assert "n.ipynb 셀 2번, id c03" in msg  # 4th cell of the executed notebook, 3rd of the source
+
+
 def test_every_problem_is_listed(tmp_path):
     a = write_nb(tmp_path, "a.ipynb", [("code", "", [table_output(PROVINCES, "tab-a", count_columns=["인원"])])])
     b = write_nb(tmp_path, "b.ipynb", [("md", "문의 02-123-4567", [])])
@@ -288,3 +306,29 @@ def test_download_of_non_statistic_table_may_hold_participant_codes(tmp_path):
     codes.to_csv(html / "tables" / "tab-IV-9.csv", index=False)  # no page marks it as non-statistic
     with pytest.raises(DisclosureError, match="tab-IV-9.csv: 개인 식별 열"):
         scan_html(html)
+
+
+@pytest.mark.slow
+def test_build_stops_at_the_gate_and_keeps_the_last_book(built_book):
+    """End to end: personal data in a notebook stops ``jahwal build`` before rendering, naming the cell."""
+    import nbformat as nbf
+
+    from jahwal.build import build
+
+    source = built_book.root / "notebooks" / "00_summary.ipynb"
+    original = source.read_bytes()
+    index = built_book.html / "notebooks" / "00_summary.html"
+    before = index.stat().st_mtime_ns
+    nb = nbf.read(source, as_version=4)
+    nb.cells.append(nbf.v4.new_markdown_cell("문의: survey.team@example.org"))
+    nbf.write(nb, source)
+    try:
+        with pytest.raises(DisclosureError) as exc:
+            build(built_book.root / "params" / "test-book.yml", root=built_book.root, jobs=1, progress=False,
+                  echo=lambda s: None)
+    finally:
+        source.write_bytes(original)
+    msg = str(exc.value)
+    assert f"notebooks/00_summary.ipynb 셀 {len(nb.cells) - 1}번" in msg and "전자우편" in msg
+    assert "survey.team@example.org" not in msg
+    assert index.stat().st_mtime_ns == before, "a failed build must keep the published book"

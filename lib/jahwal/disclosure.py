@@ -373,7 +373,13 @@ def check_output(output: dict[str, Any], threshold: int) -> list[str]:
     return problems
 
 
+INJECTED_TAG = "injected-parameters"
+
+
 def _cell_label(name: str, idx: int, cell: dict[str, Any]) -> str:
+    """Where a problem is: the notebook, the cell's index in the *source* notebook and its id."""
+    if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+        return f"{name} 주입된 매개변수 셀 / injected parameters cell"
     cid = cell.get("id")
     extra = f", id {cid}" if cid else ""
     return f"{name} 셀 {idx}번{extra} / cell {idx}{extra}"
@@ -411,8 +417,9 @@ def check_notebooks(paths: Iterable[Path], threshold: int = 10, root: Path | Non
     Raises
     ------
     DisclosureError
-        Listing every problem, each naming the notebook and the cell (index
-        from 0 and the cell id) or the page line.
+        Listing every problem, each naming the notebook and the cell (its
+        index from 0 in the source notebook, i.e. not counting the cell papermill
+        injects, and the cell id) or the page line.
     ValueError
         ``threshold`` below 1.
     """
@@ -433,8 +440,11 @@ def check_notebooks(paths: Iterable[Path], threshold: int = 10, root: Path | Non
             continue
         nb = nbformat.read(path, as_version=4)
         report["notebooks"] += 1
+        injected = 0  # papermill adds a cell after the parameters: count cells as in the source notebook
         for idx, cell in enumerate(nb.cells):
-            where = _cell_label(name, idx, cell)
+            where = _cell_label(name, idx - injected, cell)
+            if INJECTED_TAG in cell.get("metadata", {}).get("tags", []):
+                injected += 1
             if cell.cell_type == "markdown":
                 for kind, match in find_pii(cell.source):
                     problems.append(f"{where}: 본문이 {kind} 형식과 일치합니다 / text matches: {_mask(match)}")
