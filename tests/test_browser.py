@@ -153,6 +153,8 @@ return {
       rows: [...t.querySelectorAll('tr')].filter((r) => r.querySelector('td')).length,
       cols: Math.max(0, ...[...t.querySelectorAll('tr')].map((r) => r.children.length)),
       downloads: d ? [...d.querySelectorAll('a')].map((a) => [a.innerText.trim(), a.href]) : [],
+      first: t.rows.length ? t.rows[0].cells.length : 0,
+      wide: t.closest('.jahwal-wide') !== null,
     };
   }),
   toggles: art.querySelectorAll('details.above-input').length,
@@ -311,6 +313,15 @@ def test_every_table_downloads_as_csv_and_xlsx(built_book, visits):
                     problems.append(f"{page} {name} {label}: {df.shape} ≠ 쪽의 표 / page table {(t['rows'], t['cols'])}")
     assert n_tables >= 20, f"too few tables in the book ({n_tables})"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_wide_tables_are_marked_for_print(visits):
+    """jahwal-book.js marks tables of 8+ columns; the print styles set them smaller."""
+    tables = [t for v in visits.values() for t in v["tables"]]
+    assert any(t["first"] >= 8 for t in tables), "the literature matrix (표 Ⅱ-15) has more than 8 columns"
+    assert all(t["wide"] == (t["first"] >= 8) for t in tables)
 
 
 @pytest.mark.slow

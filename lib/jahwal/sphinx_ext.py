@@ -19,7 +19,9 @@ Hangul font fallback
 
 Print styles
     Navigation, sidebars, buttons and folded code are left out of print, so that
-    printing a page (``jahwal pdf``) gives the text, tables and figures.
+    printing a page (``jahwal pdf``) gives the text, tables and figures; long
+    tables run over pages with their header repeated, and tables with eight or
+    more columns (marked by ``jahwal-book.js``) a smaller type.
 
 Tables in Markdown pages
     Every table that is not already a downloadable :class:`jahwal.nb.Table`
@@ -37,6 +39,7 @@ from sphinx.search.en import SearchEnglish
 
 STATIC_DIR = Path(__file__).parent / "_static"
 CSS_FILE = "jahwal-book.css"
+JS_FILE = "jahwal-book.js"
 FONT_TARGET = "fonts/NanumGothic.ttf"
 TABLE_FOLDER = "tables"
 
@@ -231,6 +234,7 @@ def _builder_inited(app: Any) -> None:
     if str(STATIC_DIR) not in static:
         app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file(CSS_FILE)
+    app.add_js_file(JS_FILE, defer="defer")
 
 
 def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
