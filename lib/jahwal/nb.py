@@ -146,7 +146,8 @@ class Table:
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"표 {key}: DataFrame이 필요합니다 / a DataFrame is required")
-        self.df = df if not index else df.reset_index()
+        self.df = (df if not index else df.reset_index()).copy()
+        self.df.columns.name = None  # a named column axis would add a header row on the page only
         self.key = _check_key(key)
         self.statistic = statistic
         self.count_columns = [c for c in count_columns]
