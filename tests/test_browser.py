@@ -272,6 +272,7 @@ def test_figures_are_present(built_book, visits):
 @pytest.mark.browser
 def test_code_toggle(visits, book_server, browser):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     pages = [p for p, v in visits.items() if v["toggles"]]
     assert len(pages) >= 10, f"code cells should be folded on the notebook pages: {pages}"
@@ -281,11 +282,12 @@ def test_code_toggle(visits, book_server, browser):
     assert details.get_attribute("open") is None and not code.is_displayed()
     summary = details.find_element(By.TAG_NAME, "summary")
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", summary)
+    wait = WebDriverWait(browser, 10)
     summary.click()
-    assert details.get_attribute("open") is not None and code.is_displayed()
+    wait.until(lambda d: details.get_attribute("open") is not None and code.is_displayed())
     assert code.text.strip(), "the unfolded cell shows its code"
     summary.click()
-    assert details.get_attribute("open") is None and not code.is_displayed()
+    wait.until(lambda d: details.get_attribute("open") is None and not code.is_displayed())
     assert not severe_console(browser)
 
 
