@@ -231,7 +231,8 @@ def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int =
         return {"applicable": False, "detail": empty, "summary": empty, "n_checks": 0, "n_passed": 0, "n_failed": 0}
     cal = calibrate(ex, reference_dir, focus_year=2022, alpha=alpha)
     summ = summarise(cal)
-    detail = cal.assign(**{"pass": cal["pass"].map({True: "예", False: "아니오"})})
+    detail = cal.assign(**{"pass": cal["pass"].map({True: "예", False: "아니오"}),
+                           "synthetic": cal["synthetic"].round(4), "difference": cal["difference"].round(4)})
     summ = summ.assign(all_pass=summ["all_pass"].map({True: "예", False: "아니오"}))
     return {
         "applicable": True,

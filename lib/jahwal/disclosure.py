@@ -29,9 +29,9 @@ ID_COLUMN_RE = re.compile(
 PII_PATTERNS = {
     # 주민등록번호 and 외국인등록번호 (7th digit 1-8), with or without the hyphen, also with the last six masked
     "주민등록번호 / resident registration number": re.compile(
-        r"(?<![\d-])\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(-?[1-8]\d{6}|-[1-8][*xX●]{6})(?![\d-])"
+        r"(?<![\d.-])\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(-?[1-8]\d{6}|-[1-8][*xX●]{6})(?![\d-]|\.\d)"
     ),
-    "휴대전화 번호 / mobile phone number": re.compile(r"(?<![\d-])01[016789][-. ]?\d{3,4}[-. ]?\d{4}(?![\d-])"),
+    "휴대전화 번호 / mobile phone number": re.compile(r"(?<![\d.-])01[016789][-. ]?\d{3,4}[-. ]?\d{4}(?![\d-]|\.\d)"),
     "전화번호 / phone number": re.compile(
         r"(?<![\d-])(\(0(2|[3-6][1-5]|70)\)\s?|0(2|[3-6][1-5]|70)[-. )])\d{3,4}[-. ]\d{4}(?![\d-])"
     ),
