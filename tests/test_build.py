@@ -118,3 +118,19 @@ def test_second_study_file_builds(work_copy):
     assert "2023" in page
     cover = (work_copy / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
     assert spec["study"]["title"] in cover and spec["study"]["copyright"] in cover
+
+
+def test_notebooks_publish_only_glued_values(built_book):
+    """Tables, figures and numbers reach the page through glue; no stray printed output."""
+    cache = built_book.root / "_build" / "cache" / "notebooks"
+    stray = []
+    for path in sorted(cache.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        for i, cell in enumerate(nb.cells):
+            tags = cell.metadata.get("tags", [])
+            if cell.cell_type != "code" or "parameters" in tags or "injected-parameters" in tags:
+                continue
+            for out in cell.get("outputs", []):
+                if not out.get("metadata", {}).get("scrapbook"):
+                    stray.append(f"{path.name} cell {i}: {out.get('output_type')}")
+    assert not stray, "\n".join(stray)

@@ -94,25 +94,22 @@ def _check_key(key: str) -> str:
     return key
 
 
-def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False) -> str:
+def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False) -> None:
     """Glue a number (formatted) or a string under ``key`` for ``{glue:text}``.
 
-    Returns the text that was glued.
+    Returns nothing, so that a glue call at the end of a cell shows nothing.
     """
     from myst_nb import glue
 
     text = value if isinstance(value, str) else fmt_num(value, digits, percent=percent)
     glue(_check_key(key), text, display=False)
-    return text
 
 
-def glue_many(values: dict[str, Any], digits: int | dict[str, int] = 0) -> dict[str, str]:
+def glue_many(values: dict[str, Any], digits: int | dict[str, int] = 0) -> None:
     """Glue several values at once; ``digits`` may be one number or one per key."""
-    out = {}
     for key, value in values.items():
         d = digits.get(key, 0) if isinstance(digits, dict) else digits
-        out[key] = glue_text(key, value, d)
-    return out
+        glue_text(key, value, d)
 
 
 class Table:
@@ -236,7 +233,7 @@ class Table:
         return [csv, xlsx]
 
 
-def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> Table:
+def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     """Glue an aggregate table under ``key`` (place it with ``{glue:figure}``).
 
     Also writes ``key.csv`` and ``key.xlsx`` when the build asks for downloads.
@@ -248,10 +245,9 @@ def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> Table:
     if folder:
         table.write_downloads(folder)
     glue(key, table, display=False)
-    return table
 
 
-def glue_fig(key: str, fig: Any) -> Any:
+def glue_fig(key: str, fig: Any) -> None:
     """Glue a matplotlib figure (or seaborn grid) under ``key`` and close it."""
     import matplotlib.pyplot as plt
     from myst_nb import glue
@@ -260,7 +256,6 @@ def glue_fig(key: str, fig: Any) -> Any:
     figure = getattr(figure, "fig", figure)
     glue(_check_key(key), figure, display=False)
     plt.close(figure)
-    return figure
 
 
 def payload_json(obj: Any) -> str:
