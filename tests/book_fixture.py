@@ -8,7 +8,8 @@ Use from a test module with::
 untracked files that are not ignored) into a temporary folder, writes a study
 file with a small synthetic extract (``prepare.synthetic.scale``
 :data:`SCALE`, its own ``data/synthetic/test-book`` folder) and runs the real
-``jahwal build`` there once per test session, whichever modules ask for it (the
+``jahwal build`` there (a child process importing the copy's ``lib``, see
+:func:`run_build`) once per test session, whichever modules ask for it (the
 result is cached in this module, so importing the fixture into several modules
 still builds once). It returns ``BuiltBook(root, html)``; the build log is at
 ``root / "_build" / "build-log.json"``.
@@ -26,7 +27,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
@@ -80,13 +80,29 @@ def small_params(root: Path, scale: float = SCALE) -> Path:
     return path
 
 
+def run_build(root: Path, params: Path, timeout: float = 1200) -> subprocess.CompletedProcess:
+    """``jahwal build`` in a child process that imports the *copy's* library.
+
+    ``PYTHONPATH`` puts ``root/lib`` before the editable install, so the build,
+    its notebook kernels and the Sphinx extension all use the snapshot taken by
+    :func:`copy_project`; edits made meanwhile in the working tree (or another
+    engineer's) neither change nor invalidate the test book.
+    """
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "lib"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    jobs = str(max(1, min(2, os.cpu_count() or 1)))
+    return subprocess.run(
+        [sys.executable, "-m", "jahwal.cli", "build", "--params", str(params), "--root", str(root), "--jobs", jobs, "--quiet"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
 def build_book(target: Path) -> BuiltBook:
     """Copy the project to ``target`` and build it with :func:`small_params` (raises on failure)."""
-    from jahwal.build import build
-
     copy_project(target)
     params = small_params(target)
-    build(params, root=target, jobs=max(1, min(2, os.cpu_count() or 1)), progress=False, echo=lambda s: None)
+    proc = run_build(target, params)
+    if proc.returncode != 0:
+        raise RuntimeError(f"jahwal build exit {proc.returncode}:\n{proc.stderr[-4000:]}\n{proc.stdout[-2000:]}")
     return BuiltBook(target, target / "_build" / "html")
 
 
@@ -207,6 +223,3 @@ def severe_console(driver: Any) -> list[str]:
     """Console errors (level SEVERE) since the last call."""
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
 
-
-def make_tmp_dir(prefix: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=prefix))

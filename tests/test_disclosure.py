@@ -309,26 +309,28 @@ def test_download_of_non_statistic_table_may_hold_participant_codes(tmp_path):
 
 
 @pytest.mark.slow
-def test_build_stops_at_the_gate_and_keeps_the_last_book(built_book):
-    """End to end: personal data in a notebook stops ``jahwal build`` before rendering, naming the cell."""
-    import nbformat as nbf
+def test_build_stops_at_the_gate_and_keeps_the_last_book(built_book, tmp_path):
+    """End to end: personal data in a notebook stops ``jahwal build`` before rendering, naming the cell.
 
-    from jahwal.build import build
+    Runs on a copy of the built book (cache included, so only the edited notebook runs),
+    leaving the shared test book and its build log alone.
+    """
+    import shutil
 
-    source = built_book.root / "notebooks" / "00_summary.ipynb"
-    original = source.read_bytes()
-    index = built_book.html / "notebooks" / "00_summary.html"
-    before = index.stat().st_mtime_ns
-    nb = nbf.read(source, as_version=4)
-    nb.cells.append(nbf.v4.new_markdown_cell("문의: survey.team@example.org"))
-    nbf.write(nb, source)
-    try:
-        with pytest.raises(DisclosureError) as exc:
-            build(built_book.root / "params" / "test-book.yml", root=built_book.root, jobs=1, progress=False,
-                  echo=lambda s: None)
-    finally:
-        source.write_bytes(original)
-    msg = str(exc.value)
-    assert f"notebooks/00_summary.ipynb 셀 {len(nb.cells) - 1}번" in msg and "전자우편" in msg
-    assert "survey.team@example.org" not in msg
-    assert index.stat().st_mtime_ns == before, "a failed build must keep the published book"
+    from book_fixture import run_build
+
+    root = tmp_path / "copy"
+    shutil.copytree(built_book.root, root, symlinks=True)
+    source = root / "notebooks" / "00_summary.ipynb"
+    page = root / "_build" / "html" / "notebooks" / "00_summary.html"
+    before = page.stat().st_mtime_ns
+    nb = nbformat.read(source, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("문의: survey.team@example.org"))
+    nbformat.write(nb, source)
+    proc = run_build(root, root / "params" / "test-book.yml")
+    assert proc.returncode == DisclosureError.exit_code, proc.stderr[-2000:]
+    assert f"notebooks/00_summary.ipynb 셀 {len(nb.cells) - 1}번" in proc.stderr and "전자우편" in proc.stderr
+    assert "survey.team@example.org" not in proc.stderr
+    assert page.stat().st_mtime_ns == before, "a failed build must keep the published book"
+    log = json.loads((root / "_build" / "build-log.json").read_text(encoding="utf-8"))
+    assert log["status"] == "failed" and "00_summary.ipynb" in log["error"]
