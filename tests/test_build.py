@@ -73,7 +73,7 @@ def test_build_log_records_parameters_inputs_timings_and_cache(built_book):
     stages = next(v for k, v in files.items() if k.endswith("stages.csv"))
     assert len(stages["sha256"]) == 64 and stages["rows"] > 0
     assert all({"notebook", "seconds", "cache_hit", "status"} <= set(n) for n in log["notebooks"])
-    assert log["disclosure"]["notebooks"] == len(log["notebooks"])
+    assert log["disclosure"]["notebooks"] == len(log["notebooks"]) and log["disclosure"]["pages"] >= 5
 
 
 @pytest.fixture(scope="module")

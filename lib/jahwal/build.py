@@ -507,8 +507,9 @@ def build(
         from . import disclosure
 
         stage(ctx, runs, stage_dir)
+        pages = [stage_dir / r.source for r in runs] + sorted((stage_dir / "book").rglob("*.md"))
         ctx.log["disclosure"] = disclosure.check_notebooks(
-            [stage_dir / r.source for r in runs], threshold=params.parameters.suppression_threshold, root=stage_dir
+            pages, threshold=params.parameters.suppression_threshold, root=stage_dir
         )
         echo("5/6 책 만들기 / rendering with jupyter-book")
         html = render(ctx, stage_dir, strict=strict)
