@@ -119,3 +119,45 @@ def test_failing_notebook_names_notebook_and_cell(tmp_path):
     assert "셀 4번" in msg  # title, parameters, injected parameters, y = 1, raise
     statuses = {r.source: r.status for r in e.value.runs}
     assert statuses == {"notebooks/a.ipynb": "executed", "notebooks/b.ipynb": "failed"}
+
+
+def _prepare_ctx(tmp_path: Path) -> build.BuildContext:
+    root = tmp_path / "proj"
+    shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
+    params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False)
+    return build.BuildContext(root=root, params_path=ROOT / "params" / "report-2023.yml", params=params,
+                              build_dir=root / "_build", jobs=1, progress=False)
+
+
+def test_prepare_makes_the_default_extract_and_checks_its_calibration(tmp_path):
+    ctx = _prepare_ctx(tmp_path)
+    first = build.prepare(ctx)
+    assert first["regenerated"] is True
+    assert first["calibration"]["checks"] == first["calibration"]["passed"] > 300
+    assert build.prepare(ctx) == {"synthetic": "data/synthetic/report-2023", "regenerated": False}
+
+
+def test_prepare_fails_loudly_when_the_default_extract_misses_the_report(tmp_path):
+    import pandas as pd
+
+    from jahwal.calibration import CalibrationError
+
+    ctx = _prepare_ctx(tmp_path)
+    path = ctx.root / "data" / "reference" / "tab_III_08_counselling_by_province_2022.csv"
+    t = pd.read_csv(path)
+    t.loc[t["province"] == "제주", "sd"] = 20.0  # the generator still makes 10.68 (표 Ⅲ-8)
+    t.to_csv(path, index=False)
+    from jahwal import synth
+
+    original = synth.read_targets
+
+    def real_targets(reference_dir):  # generate from the true figures, check against the changed ones
+        return original(ROOT / "data" / "reference")
+
+    synth.read_targets = real_targets
+    try:
+        with pytest.raises(CalibrationError, match="표 Ⅲ-8 제주 표준편차"):
+            build.prepare(ctx)
+    finally:
+        synth.read_targets = original
+    assert not (ctx.root / "data" / "synthetic" / "report-2023" / ".jahwal-synth.json").exists()
