@@ -210,10 +210,27 @@ class Table:
             )
         note = f'<div class="jahwal-note">{html.escape(self.note)}</div>' if self.note else ""
         stat = "true" if self.statistic else "false"
+        k = html.escape(self.key)
+        numeric = [i + 1 for i, c in enumerate(self.df.columns) if self._numeric(c)]
+        style = ""
+        if numeric:
+            sel = ", ".join(f'.jahwal-table-wrap[data-table="{k}"] td:nth-child({i})' for i in numeric)
+            style = f"<style>{sel} {{ text-align: right; }}</style>"
         return (
-            f'<div class="jahwal-table-wrap" data-table="{html.escape(self.key)}" data-statistic="{stat}">'
-            f"{body}{note}{links}</div>"
+            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}">'
+            f"{style}{body}{note}{links}</div>"
         )
+
+    def _numeric(self, col: Any) -> bool:
+        """Numbers (and suppressed cells among numbers) are right-aligned; text stays left."""
+        s = self.df[col]
+        if pd.api.types.is_bool_dtype(s):
+            return False
+        if pd.api.types.is_numeric_dtype(s):
+            return True
+        vals = [v for v in s if not (v is None or (isinstance(v, float) and math.isnan(v)))]
+        return bool(vals) and all(isinstance(v, (int, float, np.integer, np.floating)) or v in ("x", "–") for v in vals) \
+            and any(isinstance(v, (int, float, np.integer, np.floating)) for v in vals)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {
