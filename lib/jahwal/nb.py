@@ -250,6 +250,69 @@ class Table:
         return [csv, xlsx]
 
 
+class ShadedTable(Table):
+    """A :class:`Table` whose cells carry a background shade (0 = none … 3 = darkest).
+
+    Used where a grid is read by its colours as well as its text (the outcome
+    framework). The shades are light enough for dark text to keep WCAG AA
+    contrast; line breaks in cell text are kept. Downloads hold the text only.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The cells' text.
+    key : str
+        As for :class:`Table`.
+    shades : DataFrame
+        Same shape as ``df``; an integer 0-3 per cell (missing means 0).
+    **kwargs
+        Passed on to :class:`Table`.
+
+    Examples
+    --------
+    >>> t = ShadedTable(pd.DataFrame({"영역": ["자활참여"], "초기": ["참여 시작\\n실 2"]}), "tab-x",
+    ...                 shades=pd.DataFrame({"영역": [0], "초기": [2]}), statistic=False)
+    >>> '<td class="jahwal-shade-2">참여 시작<br>실 2</td>' in t._repr_html_()
+    True
+    """
+
+    def __init__(self, df: pd.DataFrame, key: str, *, shades: pd.DataFrame, **kwargs: Any) -> None:
+        super().__init__(df, key, **kwargs)
+        if shades.shape != self.df.shape:
+            raise ValueError(f"표 {key}: 음영 표의 크기가 다릅니다 / shades {shades.shape} ≠ table {self.df.shape}")
+        self.shades = shades.reset_index(drop=True)
+
+    def _repr_html_(self) -> str:
+        cells = self.formatted().reset_index(drop=True)
+        head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cells.columns)
+        rows = []
+        for i in range(len(cells)):
+            tds = []
+            for j in range(cells.shape[1]):
+                v = cells.iat[i, j]
+                text = "–" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+                shade = self.shades.iat[i, j]
+                shade = 0 if shade is None or (isinstance(shade, float) and math.isnan(shade)) else int(shade)
+                tds.append(f'<td class="jahwal-shade-{shade}">' + "<br>".join(html.escape(t) for t in text.split("\n")) + "</td>")
+            rows.append("<tr>" + "".join(tds) + "</tr>")
+        table = (f'<table class="jahwal-table table"><thead><tr>{head}</tr></thead>'
+                 f'<tbody>{"".join(rows)}</tbody></table>')
+        base = super()._repr_html_()
+        start, end = base.index("<table"), base.index("</table>") + len("</table>")
+        return f'<div class="jahwal-grid">{base[:start]}{table}{base[end:]}</div>'
+
+
+def glue_shaded_table(key: str, df: pd.DataFrame, shades: pd.DataFrame, **kwargs: Any) -> None:
+    """Glue a :class:`ShadedTable` (place it with ``{glue:figure}``), with its downloads."""
+    from myst_nb import glue
+
+    table = ShadedTable(df, key, shades=shades, **kwargs)
+    folder = os.environ.get(TABLE_DIR_ENV)
+    if folder:
+        table.write_downloads(folder)
+    glue(key, table, display=False)
+
+
 def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     """Glue an aggregate table under ``key`` (place it with ``{glue:figure}``).
 
@@ -264,14 +327,97 @@ def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     glue(key, table, display=False)
 
 
-def glue_fig(key: str, fig: Any) -> None:
-    """Glue a matplotlib figure (or seaborn grid) under ``key`` and close it."""
+FIGURE_MIME = "application/vnd.jahwal.figure+json"
+
+
+class Figure:
+    """A published figure: the PNG with Korean alt text, a full-size link and its data.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure (or seaborn grid)
+    key : str
+        The label, e.g. ``fig-III-11``; also the name of the image and data files.
+    alt : str, optional
+        Korean text saying what the figure shows; by default the text given to
+        :func:`jahwal.figures.describe`, else one made from titles and axis labels.
+    data : DataFrame, optional
+        The values drawn; by default those given to :func:`jahwal.figures.describe`,
+        else read from the figure's bars, lines and heat maps.
+    """
+
+    def __init__(self, fig: Any, key: str, *, alt: str | None = None, data: pd.DataFrame | None = None) -> None:
+        from .figures import description, png_bytes, png_size, smallest_text
+
+        self.key = _check_key(key)
+        auto_alt, auto_data = description(fig)
+        self.alt = (alt or auto_alt).strip()
+        self.data = (data if data is not None else auto_data).reset_index(drop=True)
+        self.png = png_bytes(fig)
+        self.width, self.height = png_size(self.png)
+        self.min_text_px, self.min_text = smallest_text(fig, image_width=self.width)
+
+    def write_downloads(self, folder: str | Path) -> list[Path]:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        png = folder / f"{self.key}.png"
+        png.write_bytes(self.png)
+        return [png, *Table(self.data, self.key, statistic=False).write_downloads(folder)]
+
+    def _repr_html_(self) -> str:
+        import base64
+
+        k = html.escape(self.key)
+        alt = html.escape(self.alt, quote=True)
+        if os.environ.get(TABLE_DIR_ENV):
+            src = f"{TABLE_URL_PREFIX}{k}.png"
+            links = (
+                '<div class="jahwal-downloads jahwal-figure-downloads">'
+                f'<a href="{src}" target="_blank" rel="noopener">원래 크기로 보기</a> · 그림 자료 내려받기: '
+                f'<a href="{TABLE_URL_PREFIX}{k}.csv" download>CSV</a> · '
+                f'<a href="{TABLE_URL_PREFIX}{k}.xlsx" download>XLSX</a></div>'
+            )
+        else:
+            src = "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+            links = ""
+        img = (
+            f'<img src="{src}" alt="{alt}" width="{self.width}" height="{self.height}" '
+            'style="max-width: 100%; height: auto;" decoding="async">'
+        )
+        if links:
+            img = f'<a class="jahwal-figure-full" href="{src}" target="_blank" rel="noopener" title="원래 크기로 보기">{img}</a>'
+        return f'<div class="jahwal-figure-wrap" data-figure="{k}">{img}{links}</div>'
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        import base64
+
+        return {
+            "text/html": self._repr_html_(),
+            "image/png": base64.b64encode(self.png).decode("ascii"),
+            "text/plain": self.alt,
+            FIGURE_MIME: {"key": self.key, "alt": self.alt, "width": self.width, "height": self.height,
+                          "n_rows": int(len(self.data)), "min_text_px": round(self.min_text_px, 2),
+                          "min_text": self.min_text},
+        }
+
+
+def glue_fig(key: str, fig: Any, *, alt: str | None = None, data: pd.DataFrame | None = None) -> None:
+    """Glue a matplotlib figure (or seaborn grid) under ``key`` and close it.
+
+    The page shows the PNG with Korean ``alt`` text, a link to the image at full
+    size and the figure's data as CSV and XLSX (written when the build sets
+    ``JAHWAL_TABLE_DIR``); see :class:`Figure` for the defaults of ``alt`` and ``data``.
+    """
     import matplotlib.pyplot as plt
     from myst_nb import glue
 
     figure = getattr(fig, "figure", fig)
     figure = getattr(figure, "fig", figure)
-    glue(_check_key(key), figure, display=False)
+    out = Figure(figure, key, alt=alt, data=data)
+    folder = os.environ.get(TABLE_DIR_ENV)
+    if folder:
+        out.write_downloads(folder)
+    glue(out.key, out, display=False)
     plt.close(figure)
 
 
@@ -281,12 +427,15 @@ def payload_json(obj: Any) -> str:
 
 
 __all__ = [
+    "Figure",
     "Number",
+    "ShadedTable",
     "Table",
     "fmt_num",
     "fmt_won",
     "glue_fig",
     "glue_many",
+    "glue_shaded_table",
     "glue_table",
     "glue_text",
     "setup",

@@ -9,6 +9,12 @@ import pandas as pd
 
 from .analysis import GROUP_LABELS
 
+#: Width of a figure that the page shows without scaling it down (the book's
+#: content column, 741 CSS px, at 110 dpi); text sizes below keep at least 9 px.
+PAGE_WIDTH_IN = 6.7
+TICK_PT = 8.5
+CELL_PT = 7.5
+
 
 def _wrap(label: str, width: int = 18) -> str:
     label = str(label)
@@ -23,7 +29,7 @@ def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령
                    titles: dict[str, str] | None = None):
     """Bars of participants per category, one panel per attribute, groups side by side."""
     titles = titles or {"연령대": "연령대별 참여자 수", "기간": "경력·참여기간별 참여자 수", "성별": "성별 참여자 수"}
-    fig, axes = plt.subplots(1, len(attributes), figsize=(5.2 * len(attributes), 3.8), squeeze=False)
+    fig, axes = plt.subplots(1, len(attributes), figsize=(PAGE_WIDTH_IN, 3.6), squeeze=False)
     groups = list(dict.fromkeys(profile["group"]))
     for ax, attr in zip(axes[0], attributes):
         sub = profile[profile["attribute"] == attr]
@@ -33,73 +39,92 @@ def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령
         for k, g in enumerate(groups):
             vals = sub[sub["group"] == g].set_index("category")["n"].reindex(cats).fillna(0)
             ax.bar(x + (k - (len(groups) - 1) / 2) * w, vals.values, width=w, label=GROUP_LABELS.get(g, g))
-        ax.set_xticks(x, cats, rotation=0)
-        ax.set_title(titles.get(attr, attr))
-        ax.set_ylabel("참여자 수(명)")
+        ax.set_xticks(x, [_wrap(c, 6) for c in cats], rotation=0, fontsize=TICK_PT)
+        ax.tick_params(axis="y", labelsize=TICK_PT)
+        ax.set_title(titles.get(attr, attr), fontsize=TICK_PT + 1.5)
+        ax.set_ylabel("참여자 수(명)", fontsize=TICK_PT + 0.5)
         ax.set_xlabel("")
         ax.yaxis.get_major_locator().set_params(integer=True)
-    axes[0][0].legend(title="집단")
+    axes[0][0].legend(title="집단", fontsize=TICK_PT, title_fontsize=TICK_PT)
     fig.tight_layout()
     return fig
 
 
 def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참여자",
                    ylabel: str = "주제", value: str = "n_quotes", cmap: str = "Blues", fmt: str = "d"):
-    """A heat map of a long table (``code_id, name, participant_id`` or ``name_a, name_b``)."""
+    """A heat map of a long table (``code_id, name, participant_id`` or ``name_a, name_b``).
+
+    Drawn at the page's width with wrapped theme labels, so that its smallest
+    text stays legible where the book shows it.
+    """
     if {"participant_id", "name"} <= set(matrix.columns):
         wide = matrix.pivot_table(index="name", columns="participant_id", values=value, sort=False, aggfunc="sum")
         wide = wide.reindex(index=list(dict.fromkeys(matrix["name"])), columns=list(dict.fromkeys(matrix["participant_id"])))
     else:
         wide = matrix
-    h = max(3.0, 0.34 * len(wide.index) + 1.4)
-    w = max(6.0, 0.36 * len(wide.columns) + 4.2)
-    fig, ax = plt.subplots(figsize=(w, h))
+    labels = [_wrap(i, 13) for i in wide.index]
+    lines = sum(max(1, lab.count("\n") + 1) for lab in labels)
+    h = max(3.0, 0.17 * lines + 0.12 * len(labels) + 1.3)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, h))
     data = wide.to_numpy(dtype=float)
     im = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0)
     ax.grid(False)
-    ax.set_xticks(range(len(wide.columns)), list(wide.columns), rotation=90)
-    ax.set_yticks(range(len(wide.index)), [_wrap(i, 26) for i in wide.index])
+    ax.set_xticks(range(len(wide.columns)), list(wide.columns), rotation=90, fontsize=TICK_PT)
+    ax.set_yticks(range(len(wide.index)), labels, fontsize=TICK_PT)
     vmax = np.nanmax(data) if data.size else 0
-    for i in range(data.shape[0]):
-        for j in range(data.shape[1]):
-            v = data[i, j]
-            if v and not math.isnan(v):
-                ax.text(j, i, format(int(v), fmt) if fmt == "d" else format(v, fmt), ha="center", va="center",
-                        fontsize=7, color="white" if v > vmax * 0.6 else "black")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    cell_in = (PAGE_WIDTH_IN - 2.3) / max(len(wide.columns), 1)
+    if cell_in >= 0.17:  # room for a two-digit count in each cell
+        for i in range(data.shape[0]):
+            for j in range(data.shape[1]):
+                v = data[i, j]
+                if v and not math.isnan(v):
+                    ax.text(j, i, format(int(v), fmt) if fmt == "d" else format(v, fmt), ha="center", va="center",
+                            fontsize=CELL_PT, color="white" if v > vmax * 0.6 else "black")
+    ax.set_xlabel(xlabel, fontsize=TICK_PT + 0.5)
+    ax.set_ylabel(ylabel, fontsize=TICK_PT + 0.5)
     if title:
         ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.025, pad=0.01, label="인용 수" if value == "n_quotes" else value)
+    bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.015)
+    bar.set_label("인용 수" if value == "n_quotes" else value, fontsize=TICK_PT)
+    bar.ax.tick_params(labelsize=TICK_PT)
     fig.tight_layout()
     return fig
 
 
 def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "", value: str = "c"):
-    """A symmetric heat map of co-occurrence coefficients between themes (by name)."""
+    """A heat map of co-occurrence coefficients between themes (lower triangle, by name).
+
+    Drawn at the page's width; values are written in the cells while they fit
+    (up to about 16 themes), otherwise the shading alone shows them and the
+    figure's data download gives the numbers.
+    """
     m = pd.DataFrame(0.0, index=order, columns=order)
     for a, b, v in zip(pairs["name_a"], pairs["name_b"], pairs[value]):
         if a in m.index and b in m.index:
             m.loc[a, b] = m.loc[b, a] = v
     n = len(order)
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.45 * n + 4), max(4.5, 0.4 * n + 2)))
+    labels = [_wrap(x, 13) for x in order]
+    grid_in = PAGE_WIDTH_IN - 2.6
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, max(4.5, grid_in + 2.2)))
     mask = np.triu(np.ones((n, n), dtype=bool))
     data = np.where(mask, np.nan, m.to_numpy())
     im = ax.imshow(data, cmap="Purples", vmin=0, vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0))
     ax.grid(False)
-    short = [_wrap(x, 22) for x in order]
-    ax.set_xticks(range(n), short, rotation=90, fontsize=8)
-    ax.set_yticks(range(n), short, fontsize=8)
+    ax.set_xticks(range(n), labels, rotation=90, fontsize=TICK_PT - 1)
+    ax.set_yticks(range(n), labels, fontsize=TICK_PT - 1)
     top = float(np.nanmax(data)) if n > 1 else 1.0
-    for i in range(n):
-        for j in range(i):
-            v = data[i, j]
-            if v > 0:
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if v > 0.6 * top else "black")
+    if grid_in / max(n, 1) >= 0.25:
+        for i in range(n):
+            for j in range(i):
+                v = data[i, j]
+                if v > 0:
+                    ax.text(j, i, f"{v:.2f}".lstrip("0"), ha="center", va="center", fontsize=CELL_PT - 1,
+                            color="white" if v > 0.6 * top else "black")
     if title:
         ax.set_title(title)
-    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01, label="c 계수")
+    bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.015)
+    bar.set_label("c 계수", fontsize=TICK_PT)
+    bar.ax.tick_params(labelsize=TICK_PT)
     fig.tight_layout()
     return fig
 
@@ -108,7 +133,7 @@ def domain_figure(comparison: pd.DataFrame, *, value: str = "share_quotes"):
     """Grouped bars: each group's share of quotes (or participants) per domain."""
     labels = list(dict.fromkeys(comparison["domain_label"]))
     groups = list(dict.fromkeys(comparison["group"]))
-    fig, ax = plt.subplots(figsize=(7.5, 4.0))
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, 4.0))
     x = np.arange(len(labels))
     w = 0.8 / max(len(groups), 1)
     for k, g in enumerate(groups):
@@ -124,19 +149,23 @@ def domain_figure(comparison: pd.DataFrame, *, value: str = "share_quotes"):
 
 
 def keyword_figure(terms: pd.DataFrame, *, value: str = "score", ncols: int = 3, xlabel: str = "특징도(로그 오즈 z)"):
-    """Small multiples: horizontal bars of the top terms of each theme."""
+    """Small multiples: horizontal bars of the top terms of each theme.
+
+    At most two panels side by side (``ncols`` is an upper bound), so that the
+    figure keeps the page's width and its labels stay legible.
+    """
     themes = list(dict.fromkeys(terms["name"]))
     n = len(themes)
-    ncols = max(1, min(ncols, n))
+    ncols = max(1, min(ncols, n, 2))
     nrows = max(1, math.ceil(n / ncols))
     top = int(terms.groupby("name").size().max()) if n else 1
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.3 * ncols, 0.28 * top * nrows + 1.1 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(PAGE_WIDTH_IN, 0.26 * top * nrows + 1.2 * nrows), squeeze=False)
     for ax, theme in zip(axes.flat, themes):
         sub = terms[terms["name"] == theme].sort_values("rank", ascending=False)
         ax.barh(sub["term"], sub[value], color="#4E79A7")
-        ax.set_title(_wrap(theme, 20), fontsize=9)
-        ax.tick_params(axis="y", labelsize=8)
-        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_title(_wrap(theme, 22), fontsize=TICK_PT + 0.5)
+        ax.tick_params(axis="both", labelsize=TICK_PT - 0.5)
+        ax.set_xlabel(xlabel, fontsize=TICK_PT - 0.5)
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
