@@ -103,15 +103,22 @@ def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "
         if a in m.index and b in m.index:
             m.loc[a, b] = m.loc[b, a] = v
     n = len(order)
-    labels = [_wrap(x, 13) for x in order]
-    grid_in = PAGE_WIDTH_IN - 2.6
-    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, max(4.5, grid_in + 2.2)))
+    numbered = n > 12  # many themes: numbers across, numbered names down the side
+    labels = [_wrap(f"{k}. {x}" if numbered else x, 20 if numbered else 13) for k, x in enumerate(order, start=1)]
+    grid_in = PAGE_WIDTH_IN - (3.1 if numbered else 2.6)
+    lines = sum(lab.count("\n") + 1 for lab in labels)
+    height = max(4.5, 0.16 * lines + 0.1 * n + 1.6) if numbered else max(4.5, grid_in + 2.2)
+    fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, height))
     mask = np.triu(np.ones((n, n), dtype=bool))
     data = np.where(mask, np.nan, m.to_numpy())
-    im = ax.imshow(data, cmap="Purples", vmin=0, vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0))
+    im = ax.imshow(data, cmap="Purples", vmin=0, vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0),
+                   aspect="auto" if numbered else "equal")
     ax.grid(False)
-    ax.set_xticks(range(n), labels, rotation=90, fontsize=TICK_PT - 1)
+    ax.set_xticks(range(n), [str(k) for k in range(1, n + 1)] if numbered else labels,
+                  rotation=0 if numbered else 90, fontsize=TICK_PT - 1)
     ax.set_yticks(range(n), labels, fontsize=TICK_PT - 1)
+    if numbered:
+        ax.set_xlabel("주제 번호(세로축의 번호와 같음)", fontsize=TICK_PT)
     top = float(np.nanmax(data)) if n > 1 else 1.0
     if grid_in / max(n, 1) >= 0.25:
         for i in range(n):
