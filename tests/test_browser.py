@@ -322,7 +322,7 @@ def test_every_table_downloads_as_csv_and_xlsx(built_book, visits):
 def test_wide_tables_are_marked_for_print(visits):
     """jahwal-book.js marks tables of 8+ columns; the print styles set them smaller."""
     tables = [t for v in visits.values() for t in v["tables"]]
-    assert any(t["first"] >= 8 for t in tables), "the literature matrix (표 Ⅱ-15) has more than 8 columns"
+    assert any(t["first"] >= 8 for t in tables), "the literature matrix (표 Ⅱ-S1) has more than 8 columns"
     assert all(t["wide"] == (t["first"] >= 8) for t in tables)
 
 

@@ -293,7 +293,7 @@ def test_html_tables_counts_data_rows_only():
     ("주민(명)", False), ("주민 주제", False), ("열 이름", False), ("참여자 수", False),
 ])
 def test_identifier_headers(header, flagged):
-    """주민 alone means the resident participants of Chapter IV (표 Ⅳ-12), not 주민등록번호."""
+    """주민 alone means the resident participants of Chapter IV (표 Ⅳ-S1), not 주민등록번호."""
     assert bool(disclosure.ID_COLUMN_RE.search(header)) is flagged
 
 
