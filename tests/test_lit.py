@@ -234,7 +234,7 @@ def test_every_cited_key_resolves():
 
 def test_bibliography_page_lists_all_works():
     text = (ROOT / "book" / "bibliography.md").read_text(encoding="utf-8")
-    assert text.startswith("# 참고문헌") and "{bibliography}" in text and ":all:" in text
+    assert text.startswith("# 부록 7. 참고문헌") and "{bibliography}" in text and ":all:" in text
 
 
 # ------------------------------------------------------------------ PRISMA
