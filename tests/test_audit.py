@@ -72,24 +72,24 @@ def test_table_III_10_t_has_the_wrong_sign(result):
 
 @pytest.mark.parametrize("unit", ["시장진입형", "사회서비스형"])
 def test_table_III_16_comparison_row_days_are_copied(result, unit):
-    row = one(result, f"days.표Ⅲ-16.미시행.{unit}")
+    row = one(result, f"days.표Ⅲ-16.미수행.{unit}")
     assert row["verdict"] == "불일치"
     assert row["cause"] == "행 복사"
-    assert "표Ⅲ-14.미시행" in row["detail"]
+    assert "표Ⅲ-14.미수행" in row["detail"]
 
 
 @pytest.mark.parametrize("unit", ["시장진입형", "사회서비스형"])
 def test_table_III_16_established_row_days_follow_from_wages(result, unit):
-    assert one(result, f"days.표Ⅲ-16.시행.{unit}")["verdict"] == "일치"
+    assert one(result, f"days.표Ⅲ-16.수행.{unit}")["verdict"] == "일치"
 
 
 def test_table_III_14_comparison_days_are_a_rounding_difference(result):
     for unit in ["시장진입형", "사회서비스형"]:
-        assert one(result, f"days.표Ⅲ-14.미시행.{unit}")["verdict"] == "반올림 차이"
+        assert one(result, f"days.표Ⅲ-14.미수행.{unit}")["verdict"] == "반올림 차이"
 
 
 def test_table_III_20_labels_and_n_belong_to_another_table(result):
-    for arm in ["시행", "미시행"]:
+    for arm in ["수행", "미수행"]:
         row = one(result, f"days_n.표Ⅲ-20.{arm}")
         assert (row["verdict"], row["cause"]) == ("불일치", "행·라벨 뒤바뀜")
         # ...while the printed days do follow from 표 Ⅲ-19's wages
@@ -115,9 +115,9 @@ def test_whole_audit_mismatch_list(result):
     flagged = result[result["verdict"] != "일치"]
     assert sorted(flagged["check_id"]) == sorted([
         "ttest.표Ⅲ-10",
-        "days.표Ⅲ-14.미시행.시장진입형", "days.표Ⅲ-14.미시행.사회서비스형",
-        "days.표Ⅲ-16.미시행.시장진입형", "days.표Ⅲ-16.미시행.사회서비스형",
-        "days_n.표Ⅲ-20.시행", "days_n.표Ⅲ-20.미시행",
+        "days.표Ⅲ-14.미수행.시장진입형", "days.표Ⅲ-14.미수행.사회서비스형",
+        "days.표Ⅲ-16.미수행.시장진입형", "days.표Ⅲ-16.미수행.사회서비스형",
+        "days_n.표Ⅲ-20.수행", "days_n.표Ⅲ-20.미수행",
         "claim.C09", "claim_diff.C29", "claim_days.C38",
     ])
 
@@ -146,7 +146,7 @@ def test_negated_t_flips_to_sign_mismatch(ref_copy):
 def test_fixed_copy_error_flips_back_to_match(ref_copy):
     edit_cell(ref_copy, TESTS, {"figure_id": "표 Ⅲ-16", "performed": "False",
                                 "unit_type": "시장진입형"}, "mean", "182.6")
-    assert one(audit.run_audit(ref_copy), "days.표Ⅲ-16.미시행.시장진입형")["verdict"] == "일치"
+    assert one(audit.run_audit(ref_copy), "days.표Ⅲ-16.미수행.시장진입형")["verdict"] == "일치"
 
 
 def test_removed_row_gives_cannot_check(ref_copy):
