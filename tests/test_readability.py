@@ -6,6 +6,7 @@ Unit tests check :mod:`jahwal.figures` and the figure and shaded-table helpers o
 smallest text as shown at the page's content width, its alt text, its data and
 full-size files) and every page's text (no Python identifiers or file paths).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from book_fixture import built_book  # noqa: E402,F401  (pytest fixture)
-from jahwal import figures, nb  # noqa: E402
+from jahwal.display import figures, nb  # noqa: E402
 from jahwal.qual import plots  # noqa: E402
 
 RECORD = "application/papermill.record/"
@@ -76,12 +77,14 @@ def test_describe_overrides_the_automatic_text_and_data():
 
 def test_heat_map_reads_back_as_data_and_stays_legible():
     figures.set_theme()
-    matrix = pd.DataFrame({
-        "code_id": ["a"] * 22 + ["b"] * 22,
-        "name": ["관계 형성과 신뢰 회복의 경험"] * 22 + ["자립 계획"] * 22,
-        "participant_id": [f"P{i:02d}" for i in range(1, 23)] * 2,
-        "n_quotes": list(range(22)) + [1] * 22,
-    })
+    matrix = pd.DataFrame(
+        {
+            "code_id": ["a"] * 22 + ["b"] * 22,
+            "name": ["관계 형성과 신뢰 회복의 경험"] * 22 + ["자립 계획"] * 22,
+            "participant_id": [f"P{i:02d}" for i in range(1, 23)] * 2,
+            "n_quotes": list(range(22)) + [1] * 22,
+        }
+    )
     fig = plots.heatmap_figure(matrix, ylabel="대주제")
     px, text = figures.smallest_text(fig)
     assert px >= figures.MIN_TEXT_PX, (px, text)
@@ -119,8 +122,11 @@ def published_figures(root: Path) -> dict[str, dict]:
 def test_every_figure_is_legible_described_and_downloadable(built_book):
     figs = published_figures(built_book.root)
     assert len(figs) >= 25, sorted(figs)
-    small = {k: (round(v["min_text_px"], 1), v["min_text"]) for k, v in figs.items()
-             if v["min_text_px"] < figures.MIN_TEXT_PX}
+    small = {
+        k: (round(v["min_text_px"], 1), v["min_text"])
+        for k, v in figs.items()
+        if v["min_text_px"] < figures.MIN_TEXT_PX
+    }
     assert not small, f"{figures.MIN_TEXT_PX:g} px보다 작은 글자 / text smaller than 9 CSS px: {small}"
     hangul = re.compile(r"[\uac00-\ud7a3]")
     assert all(hangul.search(v["alt"]) and len(v["alt"]) >= 10 for v in figs.values())
@@ -155,11 +161,19 @@ def reader_text(html: str) -> str:
 
 
 def test_code_name_pattern():
-    text = "jahwal.chapter3.protect로 가립니다. stages.outcome_data의 group_assessment, ttest.표Ⅲ-10, " \
-           "days.표Ⅲ-14.미시행.시장진입형, data/reference/audit_checks.yml; 1.5배, 표 Ⅲ-10, www.ssis.or.kr"
+    text = (
+        "jahwal.chapter3.protect로 가립니다. stages.outcome_data의 group_assessment, ttest.표Ⅲ-10, "
+        "days.표Ⅲ-14.미시행.시장진입형, data/reference/audit_checks.yml; 1.5배, 표 Ⅲ-10, www.ssis.or.kr"
+    )
     found = [m.group(0) for m in CODE_NAME.finditer(text)]
-    assert found == ["jahwal.chapter3.protect", "stages.outcome_data", "ttest.표Ⅲ-10", "days.표Ⅲ-14.미시행.시장진입형",
-                     "data/reference/audit_checks.yml", "www.ssis.or.kr"]
+    assert found == [
+        "jahwal.chapter3.protect",
+        "stages.outcome_data",
+        "ttest.표Ⅲ-10",
+        "days.표Ⅲ-14.미시행.시장진입형",
+        "data/reference/audit_checks.yml",
+        "www.ssis.or.kr",
+    ]
     assert [f for f in found if not ALLOWED.fullmatch(f)] == found[:-1]
 
 
@@ -169,18 +183,24 @@ def test_reader_pages_show_no_python_names_or_paths(built_book):
     for p in sorted(built_book.html.rglob("*.html")):
         if "_static" in p.parts or p.name in DEVELOPER_PAGES | {"genindex.html", "search.html"}:
             continue
-        hits = sorted({m.group(0) for m in CODE_NAME.finditer(reader_text(p.read_text(encoding="utf-8")))
-                       if not ALLOWED.fullmatch(m.group(0))})
+        hits = sorted(
+            {
+                m.group(0)
+                for m in CODE_NAME.finditer(reader_text(p.read_text(encoding="utf-8")))
+                if not ALLOWED.fullmatch(m.group(0))
+            }
+        )
         if hits:
             problems[str(p.relative_to(built_book.html))] = hits
     assert not problems, "독자용 쪽의 코드 이름·경로 / code names or paths on reader pages:\n" + json.dumps(
-        problems, ensure_ascii=False, indent=1)
+        problems, ensure_ascii=False, indent=1
+    )
 
 
 @pytest.mark.slow
 def test_footer_reads_as_korean(built_book):
     page = (built_book.html / "notebooks" / "34_outcome_tests.html").read_text(encoding="utf-8")
-    footer = page[page.index('<footer class="bd-footer-content">'):]
+    footer = page[page.index('<footer class="bd-footer-content">') :]
     footer = footer[: footer.index("</footer>")]
     assert "component-author" not in footer and "Copyright" not in footer
     assert "지은이: 자활사례관리 성과 연구진 · 2023년" in footer and "합성 자료" in footer

@@ -1,4 +1,5 @@
-"""Figures for Chapter Ⅳ (Korean labels; the font comes from :func:`jahwal.nb.setup`)."""
+"""Figures for Chapter Ⅳ (Korean labels; the font comes from :func:`jahwal.display.nb.setup`)."""
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,9 @@ def _wrap(label: str, width: int = 18) -> str:
     return label[:cut] + "\n" + _wrap(label[cut:].strip(), width)
 
 
-def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령대", "기간"),
-                   titles: dict[str, str] | None = None):
+def profile_figure(
+    profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령대", "기간"), titles: dict[str, str] | None = None
+):
     """Bars of participants per category, one panel per attribute, groups side by side."""
     titles = titles or {"연령대": "연령대별 참여자 수", "기간": "경력·참여기간별 참여자 수", "성별": "성별 참여자 수"}
     fig, axes = plt.subplots(1, len(attributes), figsize=(PAGE_WIDTH_IN, 3.6), squeeze=False)
@@ -50,8 +52,16 @@ def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령
     return fig
 
 
-def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참여자",
-                   ylabel: str = "주제", value: str = "n_quotes", cmap: str = "Blues", fmt: str = "d"):
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    *,
+    title: str = "",
+    xlabel: str = "참여자",
+    ylabel: str = "주제",
+    value: str = "n_quotes",
+    cmap: str = "Blues",
+    fmt: str = "d",
+):
     """A heat map of a long table (``code_id, name, participant_id`` or ``name_a, name_b``).
 
     Drawn at the page's width with wrapped theme labels, so that its smallest
@@ -59,7 +69,9 @@ def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참�
     """
     if {"participant_id", "name"} <= set(matrix.columns):
         wide = matrix.pivot_table(index="name", columns="participant_id", values=value, sort=False, aggfunc="sum")
-        wide = wide.reindex(index=list(dict.fromkeys(matrix["name"])), columns=list(dict.fromkeys(matrix["participant_id"])))
+        wide = wide.reindex(
+            index=list(dict.fromkeys(matrix["name"])), columns=list(dict.fromkeys(matrix["participant_id"]))
+        )
     else:
         wide = matrix
     labels = [_wrap(i, 13) for i in wide.index]
@@ -78,8 +90,15 @@ def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참�
             for j in range(data.shape[1]):
                 v = data[i, j]
                 if v and not math.isnan(v):
-                    ax.text(j, i, format(int(v), fmt) if fmt == "d" else format(v, fmt), ha="center", va="center",
-                            fontsize=CELL_PT, color="white" if v > vmax * 0.6 else "black")
+                    ax.text(
+                        j,
+                        i,
+                        format(int(v), fmt) if fmt == "d" else format(v, fmt),
+                        ha="center",
+                        va="center",
+                        fontsize=CELL_PT,
+                        color="white" if v > vmax * 0.6 else "black",
+                    )
     ax.set_xlabel(xlabel, fontsize=TICK_PT + 0.5)
     ax.set_ylabel(ylabel, fontsize=TICK_PT + 0.5)
     if title:
@@ -111,11 +130,20 @@ def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "
     fig, ax = plt.subplots(figsize=(PAGE_WIDTH_IN, height))
     mask = np.triu(np.ones((n, n), dtype=bool))
     data = np.where(mask, np.nan, m.to_numpy())
-    im = ax.imshow(data, cmap="Purples", vmin=0, vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0),
-                   aspect="auto" if numbered else "equal")
+    im = ax.imshow(
+        data,
+        cmap="Purples",
+        vmin=0,
+        vmax=max(0.01, float(np.nanmax(data)) if n > 1 else 1.0),
+        aspect="auto" if numbered else "equal",
+    )
     ax.grid(False)
-    ax.set_xticks(range(n), [str(k) for k in range(1, n + 1)] if numbered else labels,
-                  rotation=0 if numbered else 90, fontsize=TICK_PT - 1)
+    ax.set_xticks(
+        range(n),
+        [str(k) for k in range(1, n + 1)] if numbered else labels,
+        rotation=0 if numbered else 90,
+        fontsize=TICK_PT - 1,
+    )
     ax.set_yticks(range(n), labels, fontsize=TICK_PT - 1)
     if numbered:
         ax.set_xlabel("주제 번호(세로축의 번호와 같음)", fontsize=TICK_PT)
@@ -125,8 +153,15 @@ def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "
             for j in range(i):
                 v = data[i, j]
                 if v > 0:
-                    ax.text(j, i, f"{v:.2f}".lstrip("0"), ha="center", va="center", fontsize=CELL_PT - 1,
-                            color="white" if v > 0.6 * top else "black")
+                    ax.text(
+                        j,
+                        i,
+                        f"{v:.2f}".lstrip("0"),
+                        ha="center",
+                        va="center",
+                        fontsize=CELL_PT - 1,
+                        color="white" if v > 0.6 * top else "black",
+                    )
     if title:
         ax.set_title(title)
     bar = fig.colorbar(im, ax=ax, fraction=0.03, pad=0.015)
