@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from jahwal.analysis import infrastructure as infra_analysis
-from jahwal.analysis import outcomes
+from jahwal.analysis import outcomes, stages
 from jahwal.analysis.calibration import TOL
 from jahwal.chapters import ch3_characteristics, ch3_infrastructure, ch3_outcomes, ch3_stages
 from jahwal.chapters import common as chapter_common
@@ -245,7 +245,10 @@ def test_fig_III_1_to_10_subgroup_means(ex):
         t = ch3_characteristics.characteristic_table(ex, 2022, fid, 10).set_index(["특성", "범주"])
         for r in g.itertuples():
             cat = synth.FIGURE_VARIABLES[r.variable][1].get(r.category, r.category)
-            ours = t.loc[(r.variable, cat)]
+            label = {lab.replace(" ", ""): lab for lab, *_ in stages.CHARACTERISTICS}[
+                r.variable
+            ]  # the report runs words together
+            ours = t.loc[(label, cat)]
             assert within("subgroup", ours["평균(회)"], r.mean_counselling), f"{fid} {r.variable} {r.category}"
             assert ours["95% 신뢰구간 하한"] < ours["평균(회)"] < ours["95% 신뢰구간 상한"]
 
@@ -265,8 +268,10 @@ def test_fig_III_11_12_and_tab_III_3(ex):
         )
         assert row["사정단계 참여비율(%)"] == pytest.approx(r.assessed_rate_pct, abs=0.005), f"표 Ⅲ-3 {r.province}"
     assert t3.loc["계", "초기상담 참여자 수"] == r3["intake_n"].sum()
-    # the report's order (official names), total last
-    assert list(t3.index) == sorted(r3["province_printed"]) + ["계"]
+    # the standard administrative order (서울, 부산, …, 제주) with official names, total last
+    order = sorted(zip(r3["province"], r3["province_printed"]), key=lambda p: contract.province_order(p[0]))
+    assert list(t3.index) == [printed for _, printed in order] + ["계"]
+    assert list(t3.index)[:2] == ["서울특별시", "부산광역시"]
 
 
 def test_tab_III_4_and_III_6_with_small_cells_hidden(ex):

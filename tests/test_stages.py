@@ -54,8 +54,8 @@ def test_intake_and_assessment_by_province_with_total(tiny):
     assert t["province"].tolist()[-1] == "계"
     assert t.set_index("province").loc["계", "intake_n"] == 4
     assert t.set_index("province").loc["서울", "province_name"] == "서울특별시"
-    # provinces in the order of their official names: 경기도, 서울특별시, 전라남도, 제주특별자치도
-    assert t["province"].tolist()[:-1] == ["경기", "서울", "전남", "제주"]
+    # provinces in the standard administrative order: 서울, 경기, 전남, 제주
+    assert t["province"].tolist()[:-1] == ["서울", "경기", "전남", "제주"]
     with pytest.raises(ValueError, match="no data for 2019"):
         stages.intake_assessment_by_province(tiny, 2019)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from jahwal.inputs.contract import PROVINCES, Extract
+from jahwal.inputs.contract import Extract, province_official, province_order
 
 LABELS = {
     "year": "연도",
@@ -59,10 +59,10 @@ CHARACTERISTICS: list[tuple[str, str, str]] = [
     ("신체건강", "physical_health", "그림 Ⅲ-6"),
     ("심리건강", "psychological_health", "그림 Ⅲ-6"),
     ("정신질환", "mental_illness", "그림 Ⅲ-7"),
-    ("심리적어려움", "psychological_difficulty", "그림 Ⅲ-7"),
-    ("진입시수급유형", "recipient_type", "그림 Ⅲ-8"),
-    ("자활역량점수", "capability_band", "그림 Ⅲ-9"),
-    ("사업단유형", "unit_type", "그림 Ⅲ-10"),
+    ("심리적 어려움", "psychological_difficulty", "그림 Ⅲ-7"),
+    ("진입 시 수급유형", "recipient_type", "그림 Ⅲ-8"),
+    ("자활역량 점수", "capability_band", "그림 Ⅲ-9"),
+    ("사업단 유형", "unit_type", "그림 Ⅲ-10"),
 ]
 AGE_BINS = [0, 20, 30, 40, 50, 60, 200]
 AGE_LABELS = ["20세 미만", "20-29세", "30-39세", "40-49세", "50-59세", "60세 이상"]
@@ -76,15 +76,15 @@ def to_korean(df: pd.DataFrame, extra: dict[str, str] | None = None) -> pd.DataF
     return df.rename(columns={c: names.get(c, c) for c in df.columns})
 
 
-def province_name(short: str) -> str:
-    """Official province name from the short form (as printed in 표 Ⅲ-3).
+def province_name(short: str, year: int | None = None) -> str:
+    """Official province name in ``year`` from the short form (as printed in 표 Ⅲ-3).
 
     Examples
     --------
-    >>> province_name("제주")
-    '제주특별자치도'
+    >>> province_name("제주"), province_name("강원", 2022), province_name("강원", 2023)
+    ('제주특별자치도', '강원도', '강원특별자치도')
     """
-    return PROVINCES.get(short, short)
+    return province_official(short, year)
 
 
 # ---------------------------------------------------------------- person-years
@@ -151,13 +151,13 @@ def intake_assessment_by_province(ex: Extract, year: int) -> pd.DataFrame:
     if df.empty:
         raise ValueError(f"{year}년 자료가 없습니다 / no data for {year}")
     out = df.groupby("province").agg(intake_n=("person_id", "size"), assessed_n=("assessed", "sum")).reset_index()
-    out = out.sort_values("province", key=lambda s: s.map(province_name)).reset_index(drop=True)
+    out = out.sort_values("province", key=lambda s: s.map(province_order)).reset_index(drop=True)
     total = pd.DataFrame(
         {"province": ["계"], "intake_n": [out["intake_n"].sum()], "assessed_n": [out["assessed_n"].sum()]}
     )
     out = pd.concat([out, total], ignore_index=True)
     out["assessed_rate"] = 100 * out["assessed_n"] / out["intake_n"]
-    out.insert(1, "province_name", out["province"].map(lambda p: "계" if p == "계" else province_name(p)))
+    out.insert(1, "province_name", out["province"].map(lambda p: "계" if p == "계" else province_name(p, year)))
     return out
 
 
@@ -190,7 +190,7 @@ def iap_by_province(ex: Extract, year: int) -> pd.DataFrame:
         columns={"수립": "iap_established", "미수립": "iap_not_established", "시스템 미입력": "iap_missing"}
     )
     tab = tab.reset_index()
-    tab = tab.sort_values("province", key=lambda s: s.map(province_name)).reset_index(drop=True)
+    tab = tab.sort_values("province", key=lambda s: s.map(province_order)).reset_index(drop=True)
     total = tab.drop(columns="province").sum().to_frame().T
     total.insert(0, "province", "계")
     tab = pd.concat([tab, total], ignore_index=True)
@@ -198,7 +198,7 @@ def iap_by_province(ex: Extract, year: int) -> pd.DataFrame:
     tab["iap_rate"] = 100 * tab["iap_established"] / n
     tab["iap_missing_rate"] = 100 * tab["iap_missing"] / n
     tab["iap_not_rate"] = 100 * tab["iap_not_established"] / n
-    tab.insert(1, "province_name", tab["province"].map(lambda p: "계" if p == "계" else province_name(p)))
+    tab.insert(1, "province_name", tab["province"].map(lambda p: "계" if p == "계" else province_name(p, year)))
     return tab
 
 
@@ -235,10 +235,10 @@ def counselling_by_province(ex: Extract, year: int) -> pd.DataFrame:
     df = person_years(ex)
     df = df[(df["counselling_n"] > 0) & (df["year"] == year)]
     rows = [{"province": p, **describe_counts(g["counselling_n"])} for p, g in df.groupby("province")]
-    out = pd.DataFrame(rows).sort_values("province", key=lambda s: s.map(province_name)).reset_index(drop=True)
+    out = pd.DataFrame(rows).sort_values("province", key=lambda s: s.map(province_order)).reset_index(drop=True)
     total = pd.DataFrame([{"province": "계", **describe_counts(df["counselling_n"])}])
     out = pd.concat([out, total], ignore_index=True)
-    out.insert(1, "province_name", out["province"].map(lambda p: "계" if p == "계" else province_name(p)))
+    out.insert(1, "province_name", out["province"].map(lambda p: "계" if p == "계" else province_name(p, year)))
     return out
 
 

@@ -33,7 +33,7 @@ COVARIATES: dict[str, str] = {
     "age_band": "연령대",
     "household_type": "가구유형",
     "recipient_type": "진입 시 수급유형",
-    "capability_band": "자활역량점수",
+    "capability_band": "자활역량 점수",
     "physical_health": "신체건강",
     "psychological_health": "심리건강",
     "unit_type": "사업단 유형",

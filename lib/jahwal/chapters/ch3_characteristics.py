@@ -8,7 +8,7 @@ import pandas as pd
 from jahwal.analysis import stages
 from jahwal.chapters.common import _rounded
 from jahwal.display.disclosure import SUPPRESSED, protect
-from jahwal.display.figures import empty_figure
+from jahwal.display.figures import empty_figure, wrap_label
 from jahwal.inputs.contract import CODES, Extract
 
 # ---------------------------------------------------------------- 2. characteristics
@@ -22,7 +22,7 @@ CHARACTERISTIC_FIGURES: dict[str, str] = {
     "그림 Ⅲ-6": "신체·심리 건강상태별 연간 상담횟수",
     "그림 Ⅲ-7": "정신질환·심리적 어려움 여부별 연간 상담횟수",
     "그림 Ⅲ-8": "진입 시 수급유형별 연간 상담횟수",
-    "그림 Ⅲ-9": "자활역량점수별 연간 상담횟수",
+    "그림 Ⅲ-9": "자활역량 점수별 연간 상담횟수",
     "그림 Ⅲ-10": "사업단 유형별 연간 상담횟수",
 }
 _CATEGORY_ORDER = {
@@ -129,7 +129,7 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
     fig, axes = plt.subplots(
         1,
         len(variables),
-        figsize=(min(11, 2.2 + 1.0 * sum(widths)), 4.0),
+        figsize=(min(6.7, 2.2 + 0.75 * sum(widths)), 4.2),
         gridspec_kw={"width_ratios": widths},
         sharey=True,
         squeeze=False,
@@ -145,17 +145,12 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
             ax.annotate(f"{m:.2f}", (xi, top), textcoords="offset points", xytext=(0, 2), ha="center", fontsize=8)
         ax.axhline(overall, color="grey", linestyle="--", linewidth=1)
         ax.set_xticks(x)
-        labels = [str(c) for c in g["category"]]
-        ax.set_xticklabels(
-            labels,
-            rotation=30 if max(len(t) for t in labels) > 4 else 0,
-            ha="right" if max(len(t) for t in labels) > 4 else "center",
-        )
+        ax.set_xticklabels([wrap_label(str(c), 6) for c in g["category"]], fontsize=8.5)
         ax.set_title(var)
         ax.set_xlabel("")
     axes[0][0].set_ylabel("1인당 연간 상담횟수(회)")
     fig.suptitle(
-        f"{year}년 {CHARACTERISTIC_FIGURES[figure_id]}(막대: 평균, 선: 95% 신뢰구간, 점선: 전체 평균 {overall:.2f}회)",
+        f"{year}년 {CHARACTERISTIC_FIGURES[figure_id]}\n(막대: 평균, 선: 95% 신뢰구간, 점선: 전체 평균 {overall:.2f}회)",
         fontsize=10,
     )
     fig.tight_layout()

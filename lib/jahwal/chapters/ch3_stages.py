@@ -20,7 +20,8 @@ import pandas as pd
 from jahwal.analysis import stages
 from jahwal.chapters.common import _bar_labels, _rounded, _year_str
 from jahwal.display.disclosure import TOTAL, protect
-from jahwal.inputs.contract import CODES, Extract
+from jahwal.display.figures import wrap_label
+from jahwal.inputs.contract import CODES, PROVINCES, Extract
 
 
 # ---------------------------------------------------------------- 3. stages
@@ -221,7 +222,7 @@ def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10)
     df = stages.person_years(ex)
     df = df[df["counselling_n"] > 0]
     years = sorted(df["year"].unique())
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4.2), gridspec_kw={"width_ratios": [max(2, len(years)), 8]})
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(6.7, 7.4))
     data = [df.loc[df["year"] == y, "counselling_n"].to_numpy() for y in years]
     kw = dict(
         showfliers=False,
@@ -241,19 +242,16 @@ def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10)
     a1.set_title("연도별")
     fy = df[df["year"] == year]
     sizes = fy.groupby("province").size()
-    provs = [
-        p
-        for p in fy.groupby("province")["counselling_n"].mean().sort_values(ascending=False).index
-        if sizes[p] >= threshold
-    ]
+    provs = [p for p in PROVINCES if sizes.get(p, 0) >= threshold]  # standard administrative order
     b = a2.boxplot([fy.loc[fy["province"] == p, "counselling_n"].to_numpy() for p in provs], tick_labels=provs, **kw)
     for patch in b["boxes"]:
         patch.set_facecolor(colors[2])
         patch.set_alpha(0.6)
-    a2.set_xlabel("시도(평균이 큰 순)")
+    a2.set_xlabel("시도")
+    a2.set_ylabel("1인당 연간 상담횟수(회)")
     a2.set_title(f"{year}년 시도별")
-    a2.tick_params(axis="x", labelsize=8)
-    fig.suptitle("1인당 연간 상담횟수의 분포(상자: 사분위, 마름모: 평균, 극단값 표시 안 함)", fontsize=11)
+    a2.tick_params(axis="x", labelsize=9)
+    fig.suptitle("1인당 연간 상담횟수의 분포\n(상자: 사분위, 마름모: 평균, 극단값 표시 안 함)", fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -350,14 +348,14 @@ def funnel_figure(ex: Extract, threshold: int = 10):
     f = stages.funnel(ex)
     f = f[(f["n"] >= threshold) | (f["n"] == 0)]
     years = sorted(f["year"].unique())
-    fig, ax = plt.subplots(figsize=(9, 4.2))
+    fig, ax = plt.subplots(figsize=(6.7, 4.2))
     width = 0.8 / max(1, len(years))
     x = np.arange(len(FUNNEL_STAGES))
     for i, y in enumerate(years):
         g = f[f["year"] == y].set_index("stage").reindex(FUNNEL_STAGES)
         ax.bar(x + (i - (len(years) - 1) / 2) * width, g["pct_of_intake"], width=width, label=f"{y}년")
     ax.set_xticks(x)
-    ax.set_xticklabels(FUNNEL_STAGES)
+    ax.set_xticklabels([wrap_label(s, 4) for s in FUNNEL_STAGES], fontsize=9)
     ax.set_ylim(0, 105)
     ax.set_ylabel("초기상담 참여자 대비(%)")
     ax.set_xlabel("사례관리 단계")

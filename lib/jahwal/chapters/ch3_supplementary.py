@@ -67,12 +67,21 @@ def forest_figure(res: pd.DataFrame, by: str):
     shown = res[~res["suppressed"]]
     inds = list(dict.fromkeys(res["indicator"]))
     strata = list(dict.fromkeys(res["stratum"]))
+    ncols = min(2, len(inds))  # two panels a row keep the page's width and legible labels
+    nrows = int(np.ceil(len(inds) / ncols))
     fig, axes = plt.subplots(
-        1, len(inds), figsize=(3.0 * len(inds) + 1.5, 0.45 * len(strata) + 2.2), sharey=True, squeeze=False
+        nrows,
+        ncols,
+        figsize=(6.7, (0.32 * len(strata) + 1.3) * nrows + 0.9),
+        sharey=True,
+        sharex=True,
+        squeeze=False,
     )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     y = {s: i for i, s in enumerate(strata)}
-    for ax, ind in zip(axes[0], inds):
+    for ax in list(axes.flat)[len(inds) :]:
+        ax.set_visible(False)
+    for ax, ind in zip(axes.flat, inds):
         for k, (outcome, name) in enumerate(OUTCOMES.items()):
             g = shown[(shown["indicator"] == ind) & (shown["outcome"] == outcome)]
             ys = np.array([y[s] for s in g["stratum"]]) + (k - 0.5) * 0.3
@@ -90,17 +99,19 @@ def forest_figure(res: pd.DataFrame, by: str):
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
         ax.set_title(GROUP_LABELS[ind][2], fontsize=10)
         ax.set_xlabel("Hedges' g")
+        ax.xaxis.set_tick_params(labelbottom=True)
     axes[0][0].set_yticks(range(len(strata)))
-    axes[0][0].set_yticklabels(strata)
+    axes[0][0].set_yticklabels(strata, fontsize=9)
     axes[0][0].invert_yaxis()
-    axes[0][0].set_ylabel(STRATA.get(by, by))
+    for row in axes:
+        row[0].set_ylabel(STRATA.get(by, by))
     handles, _labels = {}, {}
-    for ax in axes[0]:
+    for ax in axes.flat:
         for h, lab in zip(*ax.get_legend_handles_labels()):
             handles.setdefault(lab, h)
-    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles), fontsize=8)
-    fig.suptitle(f"{STRATA.get(by, by)}별 집단 차이(Hedges' g와 95% 신뢰구간, 수행-미수행)", fontsize=11)
-    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=len(handles), fontsize=9)
+    fig.suptitle(f"{STRATA.get(by, by)}별 집단 차이\n(Hedges' g와 95% 신뢰구간, 수행-미수행)", fontsize=11)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
     return fig
 
 
@@ -140,9 +151,9 @@ def adjusted_figure(res: pd.DataFrame):
     import matplotlib.pyplot as plt
 
     shown = res[~res["suppressed"]]
-    fig, axes = plt.subplots(1, len(OUTCOMES), figsize=(10, 3.6), squeeze=False)
+    fig, axes = plt.subplots(len(OUTCOMES), 1, figsize=(6.7, 3.0 * len(OUTCOMES) + 0.5), squeeze=False)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, (outcome, name) in zip(axes[0], OUTCOMES.items()):
+    for ax, (outcome, name) in zip(axes[:, 0], OUTCOMES.items()):
         g = shown[shown["outcome"] == outcome].reset_index(drop=True)
         ys = np.arange(len(g))
         for k, (pre, lab) in enumerate((("raw", "단순 차이"), ("adj", "보정 차이"))):
@@ -161,12 +172,12 @@ def adjusted_figure(res: pd.DataFrame):
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(ys)
         ax.set_yticklabels(
-            [f"{GROUP_LABELS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=8
+            [f"{GROUP_LABELS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=9
         )
         ax.invert_yaxis()
         ax.set_xlabel("평균 차이(만원, 수행-미수행)")
         ax.set_title(name, fontsize=10)
-    axes[0][-1].legend(loc="lower right", fontsize=8)
+    axes[0][0].legend(loc="lower right", fontsize=9)
     fig.suptitle("참여자 특성 보정 전후의 집단 차이(95% 신뢰구간)", fontsize=11)
     fig.tight_layout()
     return fig

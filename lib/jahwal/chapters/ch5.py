@@ -273,7 +273,7 @@ def indicator_table(fw: Framework, values: pd.DataFrame, trends: pd.DataFrame) -
     return pd.DataFrame(rows)
 
 
-def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 4):
+def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 2):
     """그림 Ⅴ-3: each indicator over the years (suppressed years left out)."""
     import matplotlib.pyplot as plt
 
@@ -281,8 +281,9 @@ def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 4):
         raise ValueError("mark_suppressed를 먼저 적용하세요 / apply mark_suppressed first (no 'suppressed' column)")
     keys = list(dict.fromkeys(fw.indicators["indicator"]))
     n = len(keys)
+    ncols = max(1, min(ncols, 2, n))  # two panels a row keep the page's width and legible labels
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(2.9 * ncols, 2.3 * nrows), squeeze=False)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(6.7, 2.1 * nrows + 0.4), squeeze=False)
     years = sorted(int(y) for y in values["year"].unique())
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for k, ax in enumerate(axes.flat):
@@ -298,10 +299,10 @@ def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 4):
             ax.axhline(0, color="grey", linewidth=0.8, linestyle="--")
         ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
         ax.set_xticks(years)
-        ax.set_xticklabels([str(y) for y in years], fontsize=7)
-        ax.tick_params(axis="y", labelsize=7)
-        ax.set_title(_wrap(spec.name, 16), fontsize=8.5)
-        ax.set_ylabel(unit, fontsize=7.5)
+        ax.set_xticklabels([str(y) for y in years], fontsize=8.5)
+        ax.tick_params(axis="y", labelsize=8.5)
+        ax.set_title(_wrap(spec.name, 22), fontsize=9.5)
+        ax.set_ylabel(unit, fontsize=8.5)
         if v.empty:
             ax.text(
                 0.5, 0.5, "공개할 값 없음", transform=ax.transAxes, ha="center", va="center", fontsize=8, color="grey"

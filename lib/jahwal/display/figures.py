@@ -346,6 +346,33 @@ def smallest_text(
     return t.get_fontsize() * dpi / 72 * scale, t.get_text()
 
 
+def wrap_label(text: str, width: int) -> str:
+    r"""Break a category label into lines of about ``width`` letters, at spaces or ``·`` when it can.
+
+    Examples
+    --------
+    >>> wrap_label("노인부부가구", 6)
+    '노인부부가구'
+    >>> wrap_label("공동체 가구(시설거주)", 6)
+    '공동체 가구\n(시설거주)'
+    >>> wrap_label("1년 이내 이주 필요", 6)
+    '1년 이내\n이주 필요'
+    """
+    import textwrap
+
+    if len(text) <= width:
+        return text
+    parts = textwrap.wrap(text.replace("·", "· ").replace("(", " ("), width=width, break_long_words=False)
+    lines = []
+    for part in parts:
+        if len(part) > width + 1:  # one long word: split it in the middle
+            half = -(-len(part) // 2)
+            lines += [part[:half], part[half:]]
+        else:
+            lines.append(part)
+    return "\n".join(lines).replace("· ", "·")
+
+
 def empty_figure(message: str):
     """A small figure that only says why nothing is drawn (e.g. all groups below the threshold)."""
     import matplotlib.pyplot as plt

@@ -58,6 +58,46 @@ PROVINCES: dict[str, str] = {
     "경남": "경상남도",
     "제주": "제주특별자치도",
 }
+#: provinces renamed since: short form -> (first year of the new name, new official name)
+PROVINCES_RENAMED: dict[str, tuple[int, str]] = {
+    "강원": (2023, "강원특별자치도"),
+    "전북": (2024, "전북특별자치도"),
+}
+
+
+def province_official(short: str, year: int | None = None) -> str:
+    """The official name of a province in ``year`` (the current name when no year is given).
+
+    ``PROVINCES`` lists the provinces in the standard administrative order with
+    the names of the report's years; 강원 became 강원특별자치도 in 2023 and 전북
+    전북특별자치도 in 2024.
+
+    Examples
+    --------
+    >>> province_official("강원", 2022), province_official("강원", 2023), province_official("전북")
+    ('강원도', '강원특별자치도', '전북특별자치도')
+    >>> province_official("계")
+    '계'
+    """
+    if short in PROVINCES_RENAMED:
+        since, name = PROVINCES_RENAMED[short]
+        if year is None or int(year) >= since:
+            return name
+    return PROVINCES.get(short, short)
+
+
+def province_order(short: str) -> int:
+    """Position of a province in the standard administrative order (unknown names last).
+
+    Examples
+    --------
+    >>> sorted(["제주", "경기", "서울", "부산"], key=province_order)
+    ['서울', '부산', '경기', '제주']
+    """
+    order = list(PROVINCES)
+    return order.index(short) if short in order else len(order)
+
+
 #: other spellings accepted for provinces (renamed regions, abbreviations)
 PROVINCE_ALIASES: dict[str, str] = {
     **{v: k for k, v in PROVINCES.items()},
