@@ -265,10 +265,21 @@ def test_grid_table_and_figures(fw, corpus):
         s["n_cells"] == 21
         and s["n_common"] + s["n_practitioners_only"] + s["n_residents_only"] + s["n_without_evidence"] == 21
     )
-    fig = ch5.grid_figure(g, ("중간", "지속"))
-    assert len(fig.axes) == 2  # grid and colour bar
+    text, shades, note = ch5.grid_cells(g)
+    assert text.columns.tolist() == ["영역", "하위 영역", "초기성과", "중간성과", "지속성과", "후속성과"]
+    assert text.shape == shades.shape == (len(ch5.GRID_ROWS), 6)
+    assert text["영역"].tolist()[:2] == ["자활참여", "자활역량"] and text["하위 영역"].iloc[0] == "–"
+    filled = (text[["초기성과", "중간성과", "지속성과", "후속성과"]] != "–").to_numpy().sum()
+    assert filled == s["n_cells"] == 21
+    top = g.loc[g["n_quotes"].idxmax()]
+    row = ch5.GRID_ROWS.index((top["domain"], top["subdomain"]))
+    col = ch5.STAGE_TITLES[top["stage"]]
+    assert text.at[row, col].startswith(top["outcome"]) and shades.at[row, col] == 3
+    assert f"실무자 {top['n_practitioners']} · 주민 {top['n_residents']}" in text.at[row, col]
+    assert "◆" in note and set(shades.to_numpy().ravel()) <= {0, 1, 2, 3}
+    assert ch5.grid_cells(g, ("중간", "지속"))[0].columns.tolist() == ["영역", "하위 영역", "중간성과", "지속성과"]
     with pytest.raises(ValueError, match="단계"):
-        ch5.grid_figure(g, ("말기",))
+        ch5.grid_cells(g, ("말기",))
 
 
 # ---------------------------------------------------------------- indicators equal Chapter Ⅲ

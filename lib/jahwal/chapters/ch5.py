@@ -89,80 +89,60 @@ def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) if text else ""
 
 
-def grid_figure(g: pd.DataFrame, stages_shown: Sequence[str] = STAGES, *, title: str = ""):
-    """그림 Ⅴ-1 (all stages) or Ⅴ-2 (``stages_shown=("중간", "지속")``): the grid with evidence counts.
+def grid_cells(g: pd.DataFrame, stages_shown: Sequence[str] = STAGES) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """그림 Ⅴ-1 (all stages) or Ⅴ-2 (``stages_shown=("중간", "지속")``) as a table.
 
-    Each filled cell shows the outcome and its description, the number of
-    quotes from practitioners (실) and residents (주), and ◆ when an indicator
-    is linked; its shade is the number of distinct quotes of both groups.
+    Stages are columns and domains with their sub-domains rows. A filled cell
+    gives the outcome, its description, the quotes of practitioners and
+    residents and ◆ when a quantitative indicator is linked; its shade (0-3)
+    grows with the distinct quotes of both groups (thirds of the largest count).
+
+    Returns
+    -------
+    tuple
+        ``(text, shades, note)``: the cells' text, their shades (same shape) and
+        the note that explains marks and shades.
+
+    Examples
+    --------
+    >>> from jahwal.analysis.framework import grid
+    >>> from jahwal.inputs.framework import example_framework
+    >>> from jahwal.qual import example_corpus
+    >>> text, shades, note = grid_cells(grid(example_framework(), example_corpus()))
+    >>> list(text.columns)
+    ['영역', '하위 영역', '초기성과', '중간성과', '지속성과', '후속성과']
+    >>> int(shades.to_numpy().max())
+    3
     """
-    import matplotlib.pyplot as plt
-    from matplotlib import colors as mcolors
-    from matplotlib.patches import Rectangle
-
     stages_shown = list(stages_shown)
     unknown = [s for s in stages_shown if s not in STAGES]
     if unknown or not stages_shown:
         raise ValueError(f"단계는 {STAGES} 가운데서 고릅니다 / stages must be among {STAGES}: {unknown}")
-    rows = GRID_ROWS
     cmax = max(1, int(g["n_quotes"].max()) if len(g) else 1)
-    cmap = plt.get_cmap("Blues")
-    norm = mcolors.Normalize(vmin=0, vmax=cmax)
-    cw, ch, lw = 2.7, 0.82, 1.9
-    fig_w = lw + cw * len(stages_shown) + 0.9
-    fig_h = 0.9 + ch * len(rows)
-    fig, ax = plt.subplots(figsize=(fig_w, fig_h))
-    ax.set_xlim(-lw, cw * len(stages_shown))
-    ax.set_ylim(ch * len(rows), -0.55)
-    ax.axis("off")
+    cuts = [cmax / 3, 2 * cmax / 3]
     index = {(r.stage, r.domain, r.subdomain): r for r in g.itertuples(index=False)}
-    for j, s in enumerate(stages_shown):
-        ax.text(cw * j + cw / 2, -0.28, STAGE_TITLES[s], ha="center", va="center", fontsize=10, fontweight="bold")
-    for i, (dom, sub) in enumerate(rows):
-        y = ch * i
-        label = f"{dom}\n› {sub}" if sub else f"{dom} 영역"
-        ax.add_patch(Rectangle((-lw, y), lw, ch, facecolor="#f2f2f2", edgecolor="white", linewidth=1.5))
-        ax.text(-lw + 0.1, y + ch / 2, label, ha="left", va="center", fontsize=8.5)
-        for j, s in enumerate(stages_shown):
-            x = cw * j
+    text_rows, shade_rows = [], []
+    for dom, sub in GRID_ROWS:
+        row = {"영역": dom, "하위 영역": sub or "–"}
+        shade = {"영역": 0, "하위 영역": 0}
+        for s in stages_shown:
             r = index.get((s, dom, sub))
+            col = STAGE_TITLES[s]
             if r is None:
-                ax.add_patch(Rectangle((x, y), cw, ch, facecolor="#fafafa", edgecolor="white", linewidth=1.5))
+                row[col], shade[col] = "–", 0
                 continue
-            face = cmap(norm(r.n_quotes)) if r.n_quotes else "#fff7e6"
-            ax.add_patch(Rectangle((x, y), cw, ch, facecolor=face, edgecolor="white", linewidth=1.5))
-            dark = r.n_quotes > 0.6 * cmax
-            color = "white" if dark else "black"
-            ax.text(x + 0.08, y + 0.07, r.outcome, ha="left", va="top", fontsize=8, color=color, fontweight="bold")
-            lines = textwrap.wrap(r.items, width=24)
-            body = "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
-            ax.text(x + 0.08, y + 0.27, body, ha="left", va="top", fontsize=6.2, color=color, linespacing=1.15)
-            mark = " ◆" if r.n_indicators else ""
-            ax.text(
-                x + cw - 0.08,
-                y + ch - 0.08,
-                f"실 {r.n_practitioners} · 주 {r.n_residents}{mark}",
-                ha="right",
-                va="bottom",
-                fontsize=7.5,
-                color=color,
-            )
-    sm = plt.cm.ScalarMappable(cmap=cmap, norm=norm)
-    cb = fig.colorbar(sm, ax=ax, fraction=0.025, pad=0.01)
-    cb.set_label("근거 인용 수(두 집단, 중복 없이)", fontsize=8)
-    cb.ax.tick_params(labelsize=7)
-    if title:
-        ax.set_title(title, fontsize=11, pad=14)
-    fig.text(
-        0.01,
-        0.005,
-        "실: 실무자 인용, 주: 주민 인용, ◆: 양적 지표가 있는 칸, 빈 칸: 해당 성과 없음",
-        fontsize=7.5,
-        ha="left",
-        va="bottom",
+            mark = " · 지표 ◆" if r.n_indicators else ""
+            row[col] = f"{r.outcome}\n{r.items}\n실무자 {r.n_practitioners} · 주민 {r.n_residents}{mark}"
+            shade[col] = 0 if not r.n_quotes else 1 if r.n_quotes <= cuts[0] else 2 if r.n_quotes <= cuts[1] else 3
+        text_rows.append(row)
+        shade_rows.append(shade)
+    low, mid = int(cuts[0]), int(cuts[1])
+    note = (
+        f"칸마다 성과, 그 내용, 실무자와 주민의 근거 인용 수를 적었습니다. ◆는 양적 지표가 연결된 칸, –는 해당 성과가 없는 칸입니다. "
+        f"바탕색이 짙을수록 두 집단의 근거 인용(중복 없이)이 많습니다: 옅은 파랑 1~{low}건, 중간 {low + 1}~{mid}건, "
+        f"짙은 파랑 {mid + 1}건 이상, 흰 칸은 근거가 없는 칸입니다."
     )
-    fig.tight_layout(rect=(0, 0.02, 1, 1))
-    return fig
+    return pd.DataFrame(text_rows), pd.DataFrame(shade_rows), note
 
 
 def _small(v: Any, threshold: int) -> bool:
