@@ -76,7 +76,7 @@ def test_table_III_16_comparison_row_days_are_copied(result, unit):
     row = one(result, f"days.표Ⅲ-16.미수행.{unit}")
     assert row["verdict"] == "불일치"
     assert row["cause"] == "행 복사"
-    assert "표Ⅲ-14.미수행" in row["detail"]
+    assert f"'표 Ⅲ-14 미수행 {unit} 참여일수' 재계산값과 같음" in row["detail"]
 
 
 @pytest.mark.parametrize("unit", ["시장진입형", "사회서비스형"])

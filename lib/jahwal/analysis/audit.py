@@ -545,6 +545,17 @@ def _evaluate(ref: _Reference, chk: dict[str, Any], defaults: Mapping[str, Any])
                 verdict=verdict, detail=detail, _text=p.text, _slack=slack)
 
 
+def _what(description: str) -> str:
+    """The quantity a check recomputes: its description up to the formula.
+
+    Examples
+    --------
+    >>> _what("표 Ⅲ-14 미수행 시장진입형 참여일수 = 표 Ⅲ-13 자활급여 평균 / 일 급여")
+    '표 Ⅲ-14 미수행 시장진입형 참여일수'
+    """
+    return str(description).split(" = ")[0].strip()
+
+
 def _assign_causes(df: pd.DataFrame, checks: Mapping[str, Mapping[str, Any]]) -> None:
     """Name the likely cause of each unexplained 불일치 (in place)."""
     numeric = df["kind"].isin(["ratio", "equal", "difference"])
@@ -565,10 +576,10 @@ def _assign_causes(df: pd.DataFrame, checks: Mapping[str, Mapping[str, Any]]) ->
         same = [j for j in hits if peers.at[j, "figure_id"] == row["figure_id"]]
         if same:
             df.at[idx, "cause"] = "행·라벨 뒤바뀜"
-            df.at[idx, "detail"] += f"; 같은 표의 {df.at[same[0], 'check_id']} 재계산값과 같음"
+            df.at[idx, "detail"] += f"; 같은 표의 '{_what(df.at[same[0], 'description'])}' 재계산값과 같음"
         elif hits:
             df.at[idx, "cause"] = "행 복사"
-            df.at[idx, "detail"] += f"; {df.at[hits[0], 'check_id']} 재계산값과 같음"
+            df.at[idx, "detail"] += f"; '{_what(df.at[hits[0], 'description'])}' 재계산값과 같음"
 
 
 def run_audit(reference_dir: str | Path, checks: str | Path | Mapping[str, Any] | None = None
@@ -744,7 +755,7 @@ def mismatch_table(df: pd.DataFrame, verdicts: Iterable[str] = ("불일치", "�
     Returns
     -------
     pandas.DataFrame
-        Columns ``표·그림``, ``점검``, ``내용``, ``인쇄값``, ``재계산값``,
+        Columns ``표·그림``, ``내용``, ``인쇄값``, ``재계산값``,
         ``판정``, ``원인``, in the order of the checks.
 
     Examples
@@ -762,7 +773,7 @@ def mismatch_table(df: pd.DataFrame, verdicts: Iterable[str] = ("불일치", "�
         raise ValueError(f"run_audit 결과가 아닙니다 / missing columns: {sorted(missing)}")
     sub = df[df["verdict"].isin(verdicts)]
     return pd.DataFrame({
-        "표·그림": sub["figure_id"], "점검": sub["check_id"], "내용": sub["description"],
+        "표·그림": sub["figure_id"], "내용": sub["description"],
         "인쇄값": sub["printed"].map(_fmt), "재계산값": sub["recomputed"].map(_fmt),
         "판정": sub["verdict"], "원인": sub["cause"].replace("", "–"),
     }).reset_index(drop=True)

@@ -239,6 +239,19 @@ LABELS = {
 }
 
 
+def _whole(value: object) -> object:
+    """A whole number as ``int`` (printed without decimals), anything else unchanged.
+
+    Examples
+    --------
+    >>> _whole(40278.0), _whole(0.5), _whole("x")
+    (40278, 0.5, 'x')
+    """
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return value
+
+
 def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> dict:
     """Everything the calibration appendix shows, ready for display.
 
@@ -259,6 +272,9 @@ def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int =
             "difference": cal["difference"].round(4),
         }
     )
+    for col in ("published", "synthetic", "difference", "tolerance"):  # counts print without decimals
+        if col in detail:
+            detail[col] = detail[col].astype(object).map(_whole)
     summ = summ.assign(all_pass=summ["all_pass"].map({True: "예", False: "아니오"}))
     return {
         "applicable": True,

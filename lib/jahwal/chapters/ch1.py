@@ -145,7 +145,8 @@ def processing_rules_table(design: dict[str, pd.DataFrame], params: dict[str, An
     Returns
     -------
     DataFrame
-        ``규칙, 내용, 매개변수, 적용 함수, 근거``.
+        ``규칙, 내용, 매개변수, 근거`` (the functions that apply a rule are
+        listed in the methods appendix, not on the reader's page).
     """
     rows = []
     for r in design["processing_rules"].itertuples(index=False):
@@ -160,7 +161,6 @@ def processing_rules_table(design: dict[str, pd.DataFrame], params: dict[str, An
                 "규칙": f"{r.rule_id}. {r.rule}",
                 "내용": r.description,
                 "매개변수": shown,
-                "적용 함수": ", ".join(f.strip() for f in r.functions.split(";") if f.strip()),
                 "근거": origin,
             }
         )

@@ -188,12 +188,12 @@ def _fmt_value(spec: IndicatorSpec, value: float, p: float = np.nan, alpha_stars
 
 
 def indicator_definitions(fw: Framework) -> pd.DataFrame:
-    """표 Ⅴ-2: each indicator of the framework with its cell, definition, function and Chapter Ⅲ source.
+    """표 Ⅴ-2: each indicator of the framework with its cell, definition and Chapter Ⅲ source.
 
     Returns
     -------
     DataFrame
-        ``지표, 성과 틀의 칸, 관계, 정의, 단위, 계산 함수, Ⅲ장``.
+        ``지표, 성과 틀의 칸, 관계, 정의, 단위, Ⅲ장``.
     """
     rows = []
     for r in fw.indicators.itertuples(index=False):
@@ -205,7 +205,6 @@ def indicator_definitions(fw: Framework) -> pd.DataFrame:
                 "관계": r.relation,
                 "정의": spec.definition,
                 "단위": spec.unit,
-                "계산 함수": spec.function,
                 "Ⅲ장": spec.reference,
             }
         )

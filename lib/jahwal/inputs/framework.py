@@ -166,7 +166,7 @@ def _gap(key: str, outcome: str, indicator: str, table: str, name: str) -> Indic
         "원",
         "jahwal.analysis.compare.compare_groups",
         table,
-        f"수행 집단과 미수행 집단의 연평균 {label} 차이(stages.outcome_data의 group_{indicator})",
+        f"수행 집단과 미수행 집단의 연평균 {label} 차이(Ⅲ장 결과적 성과 비교와 같은 집단)",
         outcome=outcome,
         group=indicator,
     )
