@@ -358,6 +358,8 @@ def test_built_site_passes_the_scan(built_book):
 
 
 MAIN_PAGES = 6  # book home, first page of each part up to V, and one page with figures
+#: also shown: the outcome framework table and a heat map page
+EXTRA_PAGES = ["notebooks/51_outcome_framework.html", "notebooks/42_practitioners.html"]
 
 
 @pytest.mark.slow
@@ -371,7 +373,7 @@ def test_screenshots_of_main_pages(built_book, book_server, browser, visits):
             seen.add(e["part"])
             firsts.append(re.sub(r"\.(ipynb|md)$", "", e["file"]) + ".html")
     with_fig = next(p for p, v in visits.items() if any(not f["table"] and f["img"] for f in v["figures"]))
-    pages = list(dict.fromkeys(firsts[:MAIN_PAGES] + [with_fig]))
+    pages = list(dict.fromkeys(firsts[:MAIN_PAGES] + [with_fig] + EXTRA_PAGES))
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     browser.execute_cdp_cmd("DOM.enable", {})
     browser.execute_cdp_cmd("CSS.enable", {})

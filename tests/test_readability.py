@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from book_fixture import built_book  # noqa: E402,F401  (pytest fixture)
+from book_fixture import book_server, browser, built_book  # noqa: E402,F401  (pytest fixtures)
 from jahwal.display import figures, nb  # noqa: E402
 from jahwal.qual import plots  # noqa: E402
 
@@ -204,3 +204,76 @@ def test_footer_reads_as_korean(built_book):
     footer = footer[: footer.index("</footer>")]
     assert "component-author" not in footer and "Copyright" not in footer
     assert "지은이: 자활사례관리 성과 연구진 · 2023년" in footer and "합성 자료" in footer
+
+
+# ---------------------------------------------------------------- in the browser, at phone width
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
+PHONE_PAGES = [
+    "notebooks/51_outcome_framework.html",
+    "notebooks/42_practitioners.html",
+    "notebooks/35_supplementary.html",
+]
+
+FIGURES_JS = r"""
+return [...document.querySelectorAll('article .jahwal-figure-wrap')].map((w) => {
+  const img = w.querySelector('img'), a = img && img.closest('a');
+  return {key: w.dataset.figure, alt: img ? img.alt : '', shown: img ? img.getBoundingClientRect().width : 0,
+          natural: img ? img.naturalWidth : 0, href: a ? a.href : null,
+          downloads: [...w.querySelectorAll('.jahwal-downloads a')].map((x) => x.innerText.trim())};
+});
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_figures_offer_full_size_at_phone_width(built_book, book_server, browser):
+    """At 390 px each figure links to its PNG at full size, has Korean alt text and data downloads."""
+    from book_fixture import SCREENSHOTS, wait_for_fonts
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        seen = 0
+        for page in PHONE_PAGES:
+            browser.get(book_server + page)
+            wait_for_fonts(browser)
+            assert browser.execute_script("return document.documentElement.clientWidth") == 390
+            for f in browser.execute_script(FIGURES_JS):
+                seen += 1
+                assert f["href"] and f["href"].endswith(f"/tables/{f['key']}.png"), f
+                assert f["natural"] > f["shown"] > 0, f"{f['key']}: 휴대폰 폭에서 축소된 그림 / scaled down at 390 px"
+                assert re.search(r"[\uac00-\ud7a3]", f["alt"]), f
+                assert f["downloads"] == ["원래 크기로 보기", "CSV", "XLSX"], f
+            browser.save_screenshot(str(SCREENSHOTS / f"390-{page.replace('/', '-').removesuffix('.html')}.png"))
+        assert seen >= 5
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_framework_table_is_readable_text(built_book, book_server, browser):
+    """그림 Ⅴ-1 is a table: its cells are text of at least 12 CSS px on dark-enough shades."""
+    browser.get(book_server + "notebooks/51_outcome_framework.html")
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('#fig-v-1 td')].map((td) => ({text: td.innerText,"
+        " size: parseFloat(getComputedStyle(td).fontSize), bg: getComputedStyle(td).backgroundColor,"
+        " color: getComputedStyle(td).color, cls: td.className}));"
+    )
+    assert len(cells) >= 6 * 10
+    assert min(c["size"] for c in cells) >= 12
+    assert any("실무자" in c["text"] and "주민" in c["text"] for c in cells)
+    shaded = [c for c in cells if c["cls"] == "jahwal-shade-3"]
+    assert shaded and all(_contrast(c["color"], c["bg"]) >= 4.5 for c in cells)
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two CSS ``rgb(...)`` colours."""
+
+    def lum(css: str) -> float:
+        r, g, b = (int(v) / 255 for v in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
