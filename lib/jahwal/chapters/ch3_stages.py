@@ -184,7 +184,25 @@ def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.Dat
     return stages.to_korean(d)
 
 
-_COUNSEL_DIGITS = {"mean": 2, "median": 2, "min": 2, "max": 2, "sd": 2}
+_COUNSEL_DIGITS = {"mean": 2, "median": 2, "min": 0, "max": 0, "sd": 2}
+
+
+def _count_columns(d: pd.DataFrame, columns: tuple[str, ...] = ("min", "max")) -> pd.DataFrame:
+    """The fewest and most sessions are counts: whole numbers, printed without decimals.
+
+    Examples
+    --------
+    >>> _count_columns(pd.DataFrame({"min": [1.0, "x"], "max": [84.0, "x"]})).values.tolist()
+    [[1, 84], ['x', 'x']]
+    """
+    for col in columns:
+        if col in d:
+            d[col] = (
+                d[col]
+                .astype(object)
+                .map(lambda v: int(v) if isinstance(v, (float, np.floating)) and np.isfinite(v) else v)
+            )
+    return d
 
 
 def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
@@ -198,7 +216,7 @@ def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     d = _rounded(stages.counselling_by_year(ex), _COUNSEL_DIGITS)
     d["year"] = _year_str(d["year"])
     d = protect(d, ["persons_n"], threshold, related={"persons_n": list(_COUNSEL_DIGITS)}, column_totals=False)
-    return stages.to_korean(d)
+    return stages.to_korean(_count_columns(d))
 
 
 def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
@@ -206,7 +224,7 @@ def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -
     d = stages.counselling_by_province(ex, year).drop(columns="province")
     d = _rounded(d, _COUNSEL_DIGITS)
     d = protect(d, ["persons_n"], threshold, label_column="province_name", related={"persons_n": list(_COUNSEL_DIGITS)})
-    return stages.to_korean(d)
+    return stages.to_korean(_count_columns(d))
 
 
 def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10):
