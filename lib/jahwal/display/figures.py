@@ -164,6 +164,10 @@ def _panel_text(ax: Any) -> str:
     else:
         kind = "도표"
     parts = [f"{ax.get_title().replace(chr(10), ' ')} {kind}".strip()]
+    if kind == "도표" and not ax.get_xlabel() and not ax.get_ylabel():  # a diagram: say what its boxes read
+        words = [t.get_text().replace("\n", " ") for t in ax.texts if t.get_visible() and t.get_text().strip()]
+        if words:
+            parts.append("내용: " + "; ".join(words[:8]) + (f" 외 {len(words) - 8}개" if len(words) > 8 else ""))
     for name, label, ticks in (
         ("가로축", ax.get_xlabel(), ax.get_xticklabels()),
         ("세로축", ax.get_ylabel(), ax.get_yticklabels()),
@@ -278,6 +282,10 @@ def figure_data(fig: Any) -> pd.DataFrame:
                 continue
             for x, y in zip(line.get_xdata(), line.get_ydata()):
                 rows.append({"패널": panel, "계열": label, "항목": str(x), "값": float(y)})
+        if not any(r["패널"] == panel for r in rows):  # a diagram: its boxes' text
+            for t in ax.texts:
+                if t.get_visible() and t.get_text().strip():
+                    rows.append({"패널": panel, "계열": "글상자", "항목": t.get_text().replace("\n", " "), "값": None})
     return pd.DataFrame(rows, columns=["패널", "계열", "항목", "값"])
 
 
