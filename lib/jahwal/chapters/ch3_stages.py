@@ -20,7 +20,7 @@ import pandas as pd
 from jahwal.analysis import stages
 from jahwal.chapters.common import _bar_labels, _rounded, _year_str
 from jahwal.display.disclosure import TOTAL, protect
-from jahwal.display.figures import wrap_label
+from jahwal.display.figures import describe, wrap_label
 from jahwal.inputs.contract import CODES, PROVINCES, Extract
 
 
@@ -271,7 +271,28 @@ def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10)
     a2.tick_params(axis="x", labelsize=9)
     fig.suptitle("1인당 연간 상담횟수의 분포\n(상자: 사분위, 마름모: 평균, 극단값 표시 안 함)", fontsize=11)
     fig.tight_layout()
-    return fig
+    groups = [("연도별", f"{y}년", x) for y, x in zip(years, data)]
+    groups += [(f"{year}년 시도별", p, fy.loc[fy["province"] == p, "counselling_n"].to_numpy()) for p in provs]
+    summary = pd.DataFrame(
+        [
+            {
+                "구분": kind,
+                "항목": label,
+                "인원": int(len(x)),
+                "평균(회)": round(float(np.mean(x)), 2),
+                "1사분위(회)": float(np.percentile(x, 25)),
+                "중위값(회)": float(np.median(x)),
+                "3사분위(회)": float(np.percentile(x, 75)),
+            }
+            for kind, label, x in groups
+        ]
+    )
+    return describe(
+        fig,
+        f"상자그림 두 개: 연도별({years[0]}–{years[-1]}년)과 {year}년 시도별 1인당 연간 상담횟수의 사분위와 평균. "
+        f"{year}년 시도는 상담 경험자가 {threshold}명 이상인 {len(provs)}곳을 행정구역 순서로 보임.",
+        summary,
+    )
 
 
 def post_closure_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
