@@ -293,3 +293,15 @@ def _contrast(fg: str, bg: str) -> float:
 
     hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+def test_forest_points_read_back_as_data():
+    fig, ax = plt.subplots()
+    ax.errorbar([0.1, -0.2], [0, 1], xerr=[[0.05, 0.05], [0.1, 0.1]], fmt="o", label="자립성과금")
+    ax.set_yticks([0, 1], ["시장진입형", "사회서비스형"])
+    data = figures.figure_data(fig)
+    assert data[["계열", "항목", "값"]].values.tolist() == [
+        ["자립성과금", "시장진입형", 0.1],
+        ["자립성과금", "사회서비스형", -0.2],
+    ]
+    plt.close(fig)

@@ -236,7 +236,7 @@ def figure_data(fig: Any) -> pd.DataFrame:
     >>> plt.close(fig)
     """
     from matplotlib.collections import QuadMesh
-    from matplotlib.container import BarContainer
+    from matplotlib.container import BarContainer, ErrorbarContainer
     from matplotlib.image import AxesImage
 
     rows: list[dict[str, Any]] = []
@@ -276,6 +276,17 @@ def figure_data(fig: Any) -> pd.DataFrame:
                                 "값": float(arr[i, j]),
                             }
                         )
+        for c in ax.containers:  # points with error bars (forest plots, estimates)
+            if not isinstance(c, ErrorbarContainer) or c.lines[0] is None:
+                continue
+            series = "" if str(c.get_label()).startswith("_") else str(c.get_label())
+            horizontal = c.has_xerr and not c.has_yerr
+            ticks = yt if horizontal else xt
+            for x, y in zip(c.lines[0].get_xdata(), c.lines[0].get_ydata()):
+                pos, val = (y, x) if horizontal else (x, y)
+                near = min(ticks, key=lambda t: abs(t - float(pos))) if ticks else None
+                item = ticks[near] if near is not None and abs(near - float(pos)) <= 0.5 else f"{float(pos):g}"
+                rows.append({"패널": panel, "계열": series, "항목": item.replace("\n", " "), "값": float(val)})
         for line in ax.get_lines():
             label = str(line.get_label())
             if label.startswith("_"):
