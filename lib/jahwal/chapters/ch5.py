@@ -273,7 +273,7 @@ def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 2):
         v = values[(values["indicator"] == keys[k]) & ~values["suppressed"]].sort_values("year")
         scale, unit = (10_000, "만원") if spec.kind == "gap" else (1, spec.unit)
         c = colors[["rate", "mean", "gap"].index(spec.kind) % len(colors)]
-        ax.plot(v["year"], v["value"] / scale, marker="o", color=c)
+        ax.plot(v["year"], v["value"] / scale, marker="o", color=c, label=f"{spec.name}({unit})")
         if spec.kind == "gap":
             ax.axhline(0, color="grey", linewidth=0.8, linestyle="--")
         ax.set_xlim(min(years) - 0.4, max(years) + 0.4)
