@@ -1518,7 +1518,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         df = run_audit(folder, args.checks)
         baseline = None
         if args.strict:
-            baseline = load_baseline(Path(args.baseline) if args.baseline else folder / BASELINE_FILE)
+            default = folder / BASELINE_FILE
+            if args.baseline or default.is_file():
+                baseline = load_baseline(Path(args.baseline) if args.baseline else default)
+            else:  # no accepted findings: every finding is new
+                baseline = pd.DataFrame(columns=["check_id", "verdict", "reason"])
     except ValueError as exc:
         print(f"오류 / error: {exc}", file=sys.stderr)
         return 2
