@@ -394,18 +394,55 @@ Cell = tuple[str, int, str]   # (file, row index, column)
 
 
 class _Reference:
-    """Reference frames (strings) with a record of the cells a check reads."""
+    """Reference cells as stripped strings by column, with a record of the cells a check reads.
+
+    Row selections depend only on label columns, so they are cached; values are
+    read from plain lists (fast enough to rerun checks once per changed cell).
+    """
 
     def __init__(self, frames: Mapping[str, pd.DataFrame]):
-        self.frames = dict(frames)
+        self.columns = {name: {col: [str(v).strip() for v in df[col]] for col in df.columns}
+                        for name, df in frames.items()}
+        self._rows_cache: dict[tuple, list[int] | str] = {}
         self.track: list[Cell] | None = None
         self.track_bound: list[Cell] = []
 
-    def frame(self, name: str) -> pd.DataFrame:
-        df = self.frames.get(name)
-        if df is None:
+    def frame(self, name: str) -> dict[str, list[str]]:
+        cols = self.columns.get(name)
+        if cols is None:
             raise Unavailable(f"파일 없음: {name}")
-        return df
+        return cols
+
+    def set(self, name: str, idx: int, col: str, text: str) -> None:
+        self.columns[name][col][idx] = text
+
+    def select(self, name: str, where: Mapping[str, Any]) -> list[int]:
+        key = (name, tuple((k, tuple(str(w) for w in want) if isinstance(want, (list, tuple)) else (str(want),))
+                           for k, want in where.items()))
+        hit = self._rows_cache.get(key)
+        if hit is None:
+            hit = self._select_rows(name, key[1])
+            self._rows_cache[key] = hit
+        if isinstance(hit, str):
+            raise Unavailable(hit)
+        return hit
+
+    def _select_rows(self, name: str, where: tuple) -> list[int] | str:
+        try:
+            cols = self.frame(name)
+        except Unavailable as exc:
+            return str(exc)
+        n = len(next(iter(cols.values()), []))
+        rows = list(range(n))
+        for key, wants in where:
+            if key not in cols:
+                return f"열 없음: {name}.{key}"
+            values = cols[key]
+            absent = sorted(set(wants) - set(values))
+            if absent:  # every listed member must be there, or a sum would be silently short
+                return f"행 없음: {name}[{key}={', '.join(absent)}]"
+            rows = [i for i in rows if values[i] in wants]
+        return rows
 
     def touch(self, name: str, index: Iterable[int], col: str, *, bound: bool = False) -> None:
         if self.track is not None:
@@ -426,30 +463,23 @@ class _Value:
 
 
 def _rows(ref: _Reference, sel: Mapping[str, Any], col: str, *, touch: bool = True
-          ) -> tuple[pd.DataFrame, pd.Series, str]:
+          ) -> tuple[list[int], list[str], str]:
+    """Row indices and printed texts of the cells a selector picks."""
     name = sel.get("file")
     if not name or not col:
         raise ValueError(f"선택자에 file과 column이 필요합니다 / selector needs file and column: {sel!r}")
-    df = ref.frame(name)
+    cols = ref.frame(name)
     where = sel.get("where") or {}
     loc = f"{name}[{', '.join(f'{k}={v}' for k, v in where.items())}].{col}"
-    if col not in df.columns:
+    if col not in cols:
         raise Unavailable(f"열 없음: {name}.{col}")
-    mask = pd.Series(True, index=df.index)
-    for key, want in where.items():
-        if key not in df.columns:
-            raise Unavailable(f"열 없음: {name}.{key}")
-        wants = [str(w) for w in want] if isinstance(want, (list, tuple)) else [str(want)]
-        absent = sorted(set(wants) - set(df[key]))
-        if absent:  # every listed member must be there, or a sum would be silently short
-            raise Unavailable(f"행 없음: {name}[{key}={', '.join(absent)}]")
-        mask &= df[key].isin(wants)
-    cells = df.loc[mask, col].astype(str).str.strip()
-    if cells.empty:
+    idx = ref.select(name, where)
+    if not idx:
         raise Unavailable(f"행 없음: {loc}")
     if touch:
-        ref.touch(name, cells.index, col)
-    return df, cells, loc
+        ref.touch(name, idx, col)
+    values = cols[col]
+    return idx, [values[i] for i in idx], loc
 
 
 def _select(ref: _Reference, sel: Mapping[str, Any], *, as_printed: bool = False) -> _Value:
@@ -462,10 +492,10 @@ def _select(ref: _Reference, sel: Mapping[str, Any], *, as_printed: bool = False
     agg = sel.get("agg", "one")
     if agg not in AGGREGATES:
         raise ValueError(f"agg는 {AGGREGATES} 중 하나 / bad agg {agg!r}")
-    _df, cells, loc = _rows(ref, sel, sel.get("column"), touch=agg not in ("min", "max"))
+    index, cells, loc = _rows(ref, sel, sel.get("column"), touch=agg not in ("min", "max"))
     if agg == "one" and len(cells) > 1:
         raise Unavailable(f"행이 여러 개({len(cells)}): {loc}")
-    if (cells == "").any():
+    if "" in cells:
         raise Unavailable(f"값 없음(미공표): {loc}")
     try:
         values = [_to_float(c) for c in cells]
@@ -474,26 +504,26 @@ def _select(ref: _Reference, sel: Mapping[str, Any], *, as_printed: bool = False
     halves = [0.0 if as_printed else _half_unit(c) for c in cells]
     k = max(printed_decimals(c) for c in cells)
     texts = list(cells)
-    idx = [(sel["file"], int(i), sel["column"]) for i in cells.index]
+    idx = [(sel["file"], int(i), sel["column"]) for i in index]
     if agg in ("one", "sum"):
         total = float(sum(values))
-        text = cells.iloc[0] if len(cells) == 1 else f"{total:.{k}f}"
+        text = cells[0] if len(cells) == 1 else f"{total:.{k}f}"
         return _Value(total, text, float(sum(halves)), loc, texts, idx)
     if agg == "mean":
         mean = float(np.mean(values))
         return _Value(mean, f"{mean:.{k}f}", float(np.mean(halves)), loc, texts, idx)
     pick = int(np.argmax(values) if agg == "max" else np.argmin(values))
-    ref.touch(sel["file"], [cells.index[pick]], sel["column"])
-    ref.touch(sel["file"], [i for i in cells.index if i != cells.index[pick]], sel["column"], bound=True)
-    return _Value(values[pick], cells.iloc[pick], halves[pick], loc, [texts[pick]], [idx[pick]])
+    ref.touch(sel["file"], [index[pick]], sel["column"])
+    ref.touch(sel["file"], [i for i in index if i != index[pick]], sel["column"], bound=True)
+    return _Value(values[pick], cells[pick], halves[pick], loc, [texts[pick]], [idx[pick]])
 
 
 def _select_text(ref: _Reference, sel: Mapping[str, Any]) -> str:
     """Resolve a selector to the raw printed string of exactly one cell."""
-    _df, cells, loc = _rows(ref, sel, sel.get("column"))
+    _idx, cells, loc = _rows(ref, sel, sel.get("column"))
     if len(cells) != 1:
         raise Unavailable(f"행이 여러 개: {loc}")
-    return str(cells.iloc[0]).strip()
+    return cells[0]
 
 
 def _group(ref: _Reference, sel: Mapping[str, Any]) -> tuple[float, float, float]:
@@ -664,10 +694,10 @@ def _eval_ttest(ref: _Reference, chk: Mapping[str, Any], band: float) -> dict[st
 
 def _eval_same(ref: _Reference, chk: Mapping[str, Any]) -> dict[str, Any]:
     sel = chk["cells"]
-    _df, cells, loc = _rows(ref, sel, sel.get("column"))
+    index, cells, loc = _rows(ref, sel, sel.get("column"))
     if len(cells) < 2:
         raise Unavailable(f"칸이 둘 이상이어야 함: {loc}")
-    if (cells == "").any():
+    if "" in cells:
         raise Unavailable(f"값 없음(미공표): {loc}")
     texts = list(cells)
     values = [_to_float(t) for t in texts]
@@ -682,11 +712,11 @@ def _eval_same(ref: _Reference, chk: Mapping[str, Any]) -> dict[str, Any]:
     if odd is None:
         return _row(chk, printed=values[0], recomputed=majority, difference=values[0] - majority,
                     tolerance=rounding_tolerance(texts[0]), verdict="일치", detail=detail,
-                    _text=texts[0], _printed_cells=[(sel["file"], int(cells.index[0]), sel["column"])])
+                    _text=texts[0], _printed_cells=[(sel["file"], index[0], sel["column"])])
     verdict, diff, tol = verdict_for(texts[odd], majority, input_tolerance=_half_unit(maj_text))
     return _row(chk, printed=values[odd], recomputed=majority, difference=diff, tolerance=tol,
                 verdict=verdict, detail=detail, _text=texts[odd],
-                _printed_cells=[(sel["file"], int(cells.index[odd]), sel["column"])])
+                _printed_cells=[(sel["file"], index[odd], sel["column"])])
 
 
 def _eval_order(ref: _Reference, chk: Mapping[str, Any]) -> dict[str, Any]:
@@ -744,9 +774,9 @@ def _eval_weighted_mean(ref: _Reference, chk: Mapping[str, Any], band: float) ->
     p = _select(ref, chk["printed"], as_printed=True)
     parts = chk["parts"]
     cols = {"n": "n", "mean": "mean", **(parts.get("columns") or {})}
-    _df, ns, loc = _rows(ref, parts, cols["n"])
-    _df, means, _ = _rows(ref, parts, cols["mean"])
-    if (ns == "").any() or (means == "").any():
+    _idx, ns, loc = _rows(ref, parts, cols["n"])
+    _idx, means, _ = _rows(ref, parts, cols["mean"])
+    if "" in ns or "" in means:
         raise Unavailable(f"값 없음(미공표): {loc}")
     n = np.array([_to_float(x) for x in ns])
     m = np.array([_to_float(x) for x in means])
@@ -1239,15 +1269,14 @@ def mutation_test(reference_dir: str | Path, checks: str | Path | Mapping[str, A
         for c in r["_cells"]:
             reads[c].append(i)
     total = Counter({c: len(v) for c, v in reads.items()})
-    ref = _Reference({k: v.copy() for k, v in frames.items()})
+    ref = _Reference(frames)
     base_flag = {i for i, r in enumerate(base) if r["verdict"] in FLAGGED}
     out = []
     for cov_row in cov.itertuples(index=False):
         if cov_row.strength == "none":
             continue
         cell = (cov_row.file, cov_row.line - 2, cov_row.column)
-        frame = ref.frames[cov_row.file]
-        original = frame.at[cell[1], cell[2]]
+        original = ref.columns[cov_row.file][cov_row.column][cell[1]]
         mutated = _mutate(original, factor)
         rec = {"file": cov_row.file, "line": cov_row.line, "column": cov_row.column,
                "figure_id": cov_row.figure_id, "strength": cov_row.strength, "original": original,
@@ -1256,7 +1285,7 @@ def mutation_test(reference_dir: str | Path, checks: str | Path | Mapping[str, A
             rec["mutated"] = ""
             out.append(rec)
             continue
-        frame.at[cell[1], cell[2]] = mutated
+        ref.set(*cell, mutated)
         rows = list(base)
         new = []
         for i in reads[cell]:
@@ -1266,7 +1295,7 @@ def mutation_test(reference_dir: str | Path, checks: str | Path | Mapping[str, A
                     i not in base_flag or rows[i]["verdict"] != b["verdict"]
                     or not np.isclose(rows[i]["difference"], b["difference"], equal_nan=True)):
                 new.append(i)
-        frame.at[cell[1], cell[2]] = original
+        ref.set(*cell, original)
         if new:
             flagged = sorted((base_flag - set(reads[cell])) | {i for i in reads[cell] if rows[i]["verdict"] in FLAGGED})
             where = _localise(rows, flagged, total)
