@@ -18,7 +18,13 @@ Reading follows what QualCoder, ATLAS.ti, MAXQDA and NVivo write:
   (session) variables, as MAXQDA writes them; a ``CodeRef`` that points to a
   case (NVivo case coding) assigns the coded span to that case;
 - a ``Set`` named ``group:<name>`` (or ``집단:<name>``) puts its member codes
-  and sources in that group; otherwise a ``group`` variable does.
+  and sources in that group; otherwise a ``group`` variable does. Every set,
+  group or not, is kept (``QualCorpus.exchange["sets"]``) and written back;
+  the import notes say which sets became groups;
+- the original GUIDs of codes, sources, cases, selections, codings, users,
+  variables and sets, the project's name and attributes, and each variable's
+  REFI type are kept in ``QualCorpus.exchange`` and written back on export,
+  so that a project returned to its QDA program matches its own objects.
 
 Anything that cannot be resolved (an unknown code, source or case GUID,
 offsets beyond the text, a missing source file, malformed XML) raises
@@ -310,7 +316,13 @@ def _value(vv: Node, variables: dict[str, tuple[str, str]], where: str, problems
 
 
 def _group_sets(root: Node, codes_g: set[str], sources_g: set[str], where: str,
-                problems: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+                problems: list[str], records: list[dict[str, Any]] | None = None
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """Groups of codes and sources from ``group:`` sets; every set is appended to ``records``.
+
+    ``sources_g`` holds every source GUID the project declares, also those whose
+    file could not be read (that problem is reported once, where it occurs).
+    """
     code_group: dict[str, str] = {}
     source_group: dict[str, str] = {}
     sets = root.find("Sets")
@@ -325,6 +337,15 @@ def _group_sets(root: Node, codes_g: set[str], sources_g: set[str], where: str,
             if g not in sources_g:
                 problems.append(f"{where} {ms.line}행 <Set name=\"{name}\"> {ms.label()}: 알 수 없는 소스 / unknown source GUID")
         prefix = next((p for p in GROUP_SET_PREFIXES if name.lower().startswith(p)), None)
+        if records is not None:
+            desc = st.find("Description")
+            records.append({
+                "guid": (st.get("guid") or "").strip(), "name": name,
+                "description": desc.text if desc is not None else "",
+                "codes": [norm_guid(m.get("targetGUID") or m.get("guid")) for m in st.findall("MemberCode")],
+                "sources": [norm_guid(m.get("targetGUID") or m.get("guid")) for m in st.findall("MemberSource")],
+                "group": name[len(prefix):].strip() if prefix else "",
+            })
         if prefix is None:
             continue
         group = name[len(prefix):].strip()
@@ -360,7 +381,8 @@ def _walk_codes(nodes: list[Node], parent: str, prefix: str, out: list[dict[str,
         number = f"{prefix}.{k}" if prefix else str(k)
         code_id = str(meta.get("code_id") or f"C{number}")
         out.append({
-            "guid": guid, "code_id": code_id, "parent_guid": parent, "name": name, "description": memo,
+            "guid": guid, "raw_guid": node.get("guid").strip(), "code_id": code_id, "parent_guid": parent,
+            "name": name, "description": memo,
             "codable": codable, "color": node.get("color") or "", "level": meta.get("level", ""),
             "domain": meta.get("domain", ""), "table_id": meta.get("table_id", ""),
             "source_line": meta.get("source_line", pd.NA), "abridged": bool(meta.get("abridged", False)),
@@ -452,9 +474,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         notes: list[str] = []
 
         users = {}
+        user_raw: dict[str, str] = {}
         users_el = root.find("Users")
         for u in (users_el.findall("User") if users_el is not None else []):
             users[norm_guid(u.get("guid"))] = u.get("name") or u.get("id") or ""
+            user_raw.setdefault(users[norm_guid(u.get("guid"))], (u.get("guid") or "").strip())
 
         code_rows: list[dict[str, Any]] = []
         cb = root.find("CodeBook")
@@ -464,9 +488,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         code_guid = {r["guid"]: r["code_id"] for r in code_rows}
 
         variables: dict[str, tuple[str, str]] = {}
+        variable_raw: dict[str, str] = {}
         var_el = root.find("Variables")
         for v in (var_el.findall("Variable") if var_el is not None else []):
             variables[norm_guid(v.get("guid"))] = (v.get("name") or "", v.get("typeOfVariable") or "Text")
+            variable_raw.setdefault(v.get("name") or "", (v.get("guid") or "").strip())
 
         # cases first pass: guids (CodeRef may target a case)
         cases_el = root.find("Cases")
@@ -481,7 +507,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         sel_guid: dict[str, dict[str, Any]] = {}
         case_spans: list[tuple[str, str, int, int]] = []  # (source guid, case guid, start, end)
         used_names: set[str] = set()
+        declared_sources = {norm_guid(n.get("guid")) for n in src_nodes if n.tag.endswith("Source") and n.get("guid")}
+        lost_selections: set[str] = set()   # selections inside a source that could not be read
         for node in src_nodes:
+            if node.tag == "TextSource":
+                lost_selections.update(norm_guid(sel.get("guid")) for sel in node.findall("PlainTextSelection"))
             if node.tag != "TextSource":
                 if node.tag.endswith("Source"):
                     notes.append(f"{where} {node.line}행 {node.label()}: 글 이외의 소스는 건너뜁니다 / non-text source skipped")
@@ -522,10 +552,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 got = _value(vv, variables, where, problems)
                 if got:
                     attrs[got[0]] = got[1]
-            sources.append({"guid": sguid, "session_id": sname, "text": omap.text, "attrs": attrs,
-                            "user": node.get("creatingUser")})
+            sources.append({"guid": sguid, "raw_guid": (node.get("guid") or "").strip(), "session_id": sname,
+                            "text": omap.text, "attrs": attrs, "user": node.get("creatingUser")})
             for sel in node.findall("PlainTextSelection"):
                 g = norm_guid(sel.get("guid"))
+                lost_selections.discard(g)
                 try:
                     s0, s1 = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
                 except ValueError:
@@ -540,11 +571,13 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 desc = sel.find("Description")
                 memo, meta = split_trailer(desc.text if desc is not None else "")
                 code_refs, case_refs = [], []
+                coding_raw: dict[str, str] = {}
                 for cd in sel.findall("Coding"):
                     ref = cd.find("CodeRef")
                     tg = norm_guid(ref.get("targetGUID")) if ref is not None else ""
                     if tg in code_guid:
                         code_refs.append(code_guid[tg])
+                        coding_raw.setdefault(code_guid[tg], (cd.get("guid") or "").strip())
                     elif tg in case_guid:
                         case_refs.append(tg)
                     else:
@@ -553,7 +586,8 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                                         f"reference to an unknown code")
                 for cg in case_refs:
                     case_spans.append((sguid, cg, a, b))
-                rec = {"guid": g, "source": sguid, "session_id": sname, "start": a, "end": b, "name": sel.get("name") or "",
+                rec = {"guid": g, "raw_guid": (sel.get("guid") or "").strip(), "coding_guids": coding_raw,
+                       "source": sguid, "session_id": sname, "start": a, "end": b, "name": sel.get("name") or "",
                        "memo": memo, "meta": meta, "codes": list(dict.fromkeys(code_refs)),
                        "user": sel.get("creatingUser") or next((cd.get("creatingUser") for cd in sel.findall("Coding")), None),
                        "line": sel.line}
@@ -578,13 +612,15 @@ def read_qdpx(path: str | Path) -> QualCorpus:
             for sr in c.findall("SourceRef"):
                 tg = norm_guid(sr.get("targetGUID"))
                 if tg not in source_guid:
-                    if not any(n.get("guid") and norm_guid(n.get("guid")) == tg for n in src_nodes):
+                    if tg not in declared_sources:
                         problems.append(f"{where} {sr.line}행 <Case name=\"{name}\"> {sr.label()}: 알 수 없는 소스 / "
                                         f"reference to an unknown source")
                     continue
                 srefs.append(tg)
             for sr in c.findall("SelectionRef"):
                 tg = norm_guid(sr.get("targetGUID"))
+                if tg in lost_selections:  # its source is missing: reported there, once
+                    continue
                 if tg not in sel_guid:
                     problems.append(f"{where} {sr.line}행 <Case name=\"{name}\"> {sr.label()}: 알 수 없는 선택 구간 / "
                                     f"reference to an unknown selection")
@@ -596,14 +632,16 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 continue
             for sg in srefs:
                 source_cases.setdefault(sg, []).append(cg)
-            participants.append({"guid": cg, "participant_id": name, "attrs": attrs, "sources": srefs})
+            participants.append({"guid": cg, "raw_guid": (c.get("guid") or "").strip(), "participant_id": name,
+                                 "attrs": attrs, "sources": srefs})
         part_by_guid = {p["guid"]: p for p in participants}
         part_by_name = {p["participant_id"]: p for p in participants}
 
         for d in pd.Series([p["participant_id"] for p in participants]).loc[lambda s: s.duplicated()].unique():
             problems.append(f"{where}: 사례(Case) 이름 '{d}' 중복 / duplicate case name")
 
-        code_group, source_group = _group_sets(root, set(code_guid), set(source_guid), where, problems)
+        set_records: list[dict[str, Any]] = []
+        code_group, source_group = _group_sets(root, set(code_guid), declared_sources, where, problems, set_records)
         raise_problems(problems, str(path))
 
     # ---------------------------------------------------------------- assemble
@@ -668,16 +706,21 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         coding_rows = [r for r in coding_rows if r[0] not in dropped]
 
     seg_by_part: dict[str, str] = {}
-    for pid, sess in zip(segments["participant_id"], segments["session_id"]):
+    groups_by_part: dict[str, set[str]] = {}
+    for pid, sess, grp in zip(segments["participant_id"], segments["session_id"], segments["group"]):
         seg_by_part.setdefault(pid, sess)
+        groups_by_part.setdefault(pid, set()).add(grp)
+    named_groups = {g for g in list(codes["group"]) + list(src_group.values()) if g != ALL_GROUPS}
     part_rows = []
     for p in participants:
         attrs = dict(p["attrs"])
         group = next((str(attrs.pop(k)) for k in GROUP_VARIABLES if k in attrs), "")
         sess = str(attrs.pop("session_id", "")) or (source_guid[p["sources"][0]]["session_id"] if p["sources"] else "") \
             or seg_by_part.get(p["participant_id"], "")
-        if not group:
-            gs = {src_group[s] for s in p["sources"]} or {ALL_GROUPS}
+        if not group:  # from the case's sources, else the segments it speaks in, else the only group
+            gs = ({src_group[s] for s in p["sources"]} or groups_by_part.get(p["participant_id"], set())) - {ALL_GROUPS}
+            if not gs and len(named_groups) == 1:
+                gs = set(named_groups)
             group = gs.pop() if len(gs) == 1 else ALL_GROUPS
         row = {"participant_id": p["participant_id"], "group": group, "session_id": sess}
         row.update(attrs)
@@ -686,8 +729,44 @@ def read_qdpx(path: str | Path) -> QualCorpus:
     participants_df = pd.DataFrame(part_rows, columns=cols)
     sources_df = pd.DataFrame([(s["session_id"], s["text"]) for s in sources], columns=["session_id", "text"])
     codings = pd.DataFrame(coding_rows, columns=["segment_id", "code_id"])
+
+    # ---------------------------------------------------------------- kept for the round trip
+    seg_ids = dict(zip((s["guid"] for s in selections), (r["segment_id"] for r in seg_rows)))
+    kept_segments = set(segments["segment_id"])
+    sess_of = {s["guid"]: s["session_id"] for s in sources}
+    sets_out = []
+    for st in set_records:
+        members_c = [code_guid[g] for g in st["codes"] if g in code_guid]
+        members_s = [sess_of[g] for g in st["sources"] if g in sess_of]
+        sets_out.append({"guid": st["guid"], "name": st["name"], "description": st["description"],
+                         "codes": members_c, "sources": members_s, "group": st["group"]})
+        if st["group"]:
+            notes.append(f"집합 '{st['name']}' → 집단 '{st['group']}'(코드 {len(members_c)}개, 소스 {len(members_s)}개) / "
+                         f"set became group '{st['group']}'")
+        else:
+            notes.append(f"집합 '{st['name']}'은 집단이 아니며 자료로 보존합니다(코드 {len(members_c)}개, "
+                         f"소스 {len(members_s)}개) / set kept as data, not a group")
+    notes.append(f"사례(Case)에서 참여자 {len(participants)}명을 읽었습니다 / {len(participants)} participant(s) read "
+                 f"from the cases")
+    project_attrs = {k: v for k, v in root.attrib.items() if k not in ("name", "origin")}
+    exchange = {
+        "project": {"name": root.get("name") or path.stem, "origin": origin, "attributes": project_attrs},
+        "guids": {
+            "codes": {r["code_id"]: r["raw_guid"] for r in code_rows},
+            "sources": {s["session_id"]: s["raw_guid"] for s in sources},
+            "cases": {p["participant_id"]: p["raw_guid"] for p in participants},
+            "selections": {seg_ids[s["guid"]]: s["raw_guid"] for s in selections
+                           if seg_ids[s["guid"]] in kept_segments},
+            "codings": {f"{seg_ids[s['guid']]}\t{c}": g for s in selections if seg_ids[s["guid"]] in kept_segments
+                        for c, g in s["coding_guids"].items() if g},
+            "users": dict(user_raw),
+            "variables": dict(variable_raw),
+        },
+        "variable_types": {name: vtype for name, vtype in variables.values() if name},
+        "sets": sets_out,
+    }
     corpus = QualCorpus(codes, participants_df, sessions, sources_df, segments, codings,
-                        name=root.get("name") or path.stem, notes=notes)
+                        name=root.get("name") or path.stem, notes=notes, exchange=exchange)
     return corpus.validate(str(path))
 
 
@@ -702,12 +781,13 @@ def _code_meta(row: Any) -> dict[str, Any]:
             "abridged": bool(row.abridged) or None}
 
 
-def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str) -> dict[str, str]:
+def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str, kept: dict[str, str] | None = None
+               ) -> dict[str, str]:
     holder = _sub(parent, "Codes", ns)
     elements: dict[str, ET.Element] = {}
     guids: dict[str, str] = {}
     for row in codes.itertuples(index=False):
-        guid = make_guid("code", row.code_id)
+        guid = (kept or {}).get(row.code_id) or make_guid("code", row.code_id)
         guids[row.code_id] = guid
         up = elements.get(row.parent_id, holder)
         el = _sub(up, "Code", ns, guid=guid, name=row.name, isCodable="true" if row.codable else "false",
@@ -720,16 +800,39 @@ def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str) -> dict[str, st
 
 
 def _group_sets_xml(parent: ET.Element, ns: str, groups: list[str], code_members: dict[str, list[str]],
-                    source_members: dict[str, list[str]] | None = None, ref: str = "targetGUID") -> None:
-    if not groups:
+                    source_members: dict[str, list[str]] | None = None, ref: str = "targetGUID",
+                    kept: list[dict[str, Any]] | None = None, code_guid: dict[str, str] | None = None,
+                    source_guid: dict[str, str] | None = None) -> None:
+    """Write one ``group:`` set per group and every other set kept from an import.
+
+    A group set read from a project keeps its GUID and name; the members of a
+    kept set are written as far as its codes and sources still exist.
+    """
+    kept = list(kept or [])
+    by_group = {st["group"]: st for st in kept if st.get("group")}
+    others = [st for st in kept if not st.get("group")]
+    if not groups and not others:
         return
     sets = _sub(parent, "Sets", ns)
     for g in groups:
-        st = _sub(sets, "Set", ns, guid=make_guid("set", g), name=f"group:{g}")
+        old = by_group.get(g, {})
+        st = _sub(sets, "Set", ns, guid=old.get("guid") or make_guid("set", g), name=old.get("name") or f"group:{g}")
+        if old.get("description"):
+            _sub(st, "Description", ns).text = old["description"]
         for guid in code_members.get(g, []):
             _sub(st, "MemberCode", ns, **{ref: guid})
         for guid in (source_members or {}).get(g, []):
             _sub(st, "MemberSource", ns, targetGUID=guid)
+    for old in others:
+        st = _sub(sets, "Set", ns, guid=old.get("guid") or make_guid("set", old.get("name", "")), name=old.get("name"))
+        if old.get("description"):
+            _sub(st, "Description", ns).text = old["description"]
+        for cid in old.get("codes", []):
+            if cid in (code_guid or {}):
+                _sub(st, "MemberCode", ns, **{ref: code_guid[cid]})
+        for sid in old.get("sources", []):
+            if sid in (source_guid or {}):
+                _sub(st, "MemberSource", ns, targetGUID=source_guid[sid])
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
@@ -750,9 +853,22 @@ def write_qdc(codes: pd.DataFrame, path: str | Path, *, origin: str = "jahwal") 
     return path
 
 
-def _typed(value: Any, column: str) -> tuple[str, str] | None:
+def _typed(value: Any, column: str, declared: str | None = None) -> tuple[str, str] | None:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == "":
         return None
+    if declared in ("Integer", "Float", "Boolean"):  # the REFI type the project declared
+        try:
+            if declared == "Integer":
+                return "Integer", str(int(value))
+            if declared == "Float":
+                return "Float", repr(float(value))
+            b = to_bool(value)
+            if b is not None:
+                return "Boolean", "true" if b else "false"
+        except (TypeError, ValueError):
+            pass
+    elif declared in ("Date", "DateTime", "Text"):
+        return declared, str(value)
     if column in BOOL_COLUMNS or isinstance(value, bool):
         return "Boolean", "true" if value else "false"
     if column in INT_COLUMNS or isinstance(value, int):
@@ -782,15 +898,20 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     """
     ns = NS_PROJECT
     ET.register_namespace("", ns)
-    root = ET.Element(f"{{{ns}}}Project", {"name": corpus.name, "origin": origin})
+    ex = corpus.exchange or {}
+    kept = ex.get("guids") or {}
+    declared = ex.get("variable_types") or {}
+    attrs = {k: str(v) for k, v in ((ex.get("project") or {}).get("attributes") or {}).items()
+             if re.fullmatch(r"[A-Za-z_][\w.-]*", str(k))}
+    root = ET.Element(f"{{{ns}}}Project", {"name": corpus.name, "origin": origin, **attrs})
     coders = [c for c in dict.fromkeys(corpus.segments["coder"]) if c]
-    user_guid = {c: make_guid("user", c) for c in coders}
+    user_guid = {c: (kept.get("users") or {}).get(c) or make_guid("user", c) for c in coders}
     if coders:
         users = _sub(root, "Users", ns)
         for c in coders:
             _sub(users, "User", ns, guid=user_guid[c], name=c)
     cb = _sub(root, "CodeBook", ns)
-    code_guid = _codes_xml(cb, corpus.codes, ns)
+    code_guid = _codes_xml(cb, corpus.codes, ns, kept.get("codes"))
 
     part_cols = [c for c in corpus.participants.columns if c not in ("participant_id", "session_id")]
     sess_cols = [c for c in corpus.sessions.columns if c not in ("session_id",)]
@@ -798,32 +919,37 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     for frame, cols in ((corpus.participants, part_cols), (corpus.sessions, sess_cols)):
         for col in cols:
             for v in frame[col]:
-                t = _typed(v, col)
+                t = _typed(v, col, declared.get(col))
                 if t:
                     prev = var_types.setdefault(col, t[0])
                     if prev != t[0]:
                         var_types[col] = "Text"
+    def variable_guid(name: str) -> str:
+        return (kept.get("variables") or {}).get(name) or make_guid("variable", name)
+
     if var_types:
         vs = _sub(root, "Variables", ns)
         for name, vtype in var_types.items():
-            _sub(vs, "Variable", ns, guid=make_guid("variable", name), name=name, typeOfVariable=vtype)
+            _sub(vs, "Variable", ns, guid=variable_guid(name), name=name, typeOfVariable=vtype)
 
     def values(parent: ET.Element, row: dict[str, Any], cols: list[str]) -> None:
         for col in cols:
-            t = _typed(row[col], col)
+            t = _typed(row[col], col, declared.get(col))
             if not t:
                 continue
             vv = _sub(parent, "VariableValue", ns)
-            _sub(vv, "VariableRef", ns, targetGUID=make_guid("variable", col))
+            _sub(vv, "VariableRef", ns, targetGUID=variable_guid(col))
             vtype = var_types[col]
             _sub(vv, f"{vtype}Value", ns).text = t[1] if vtype == t[0] else str(row[col])
 
-    seg_guid = {s: make_guid("selection", s) for s in corpus.segments["segment_id"]}
-    source_guid = {s: make_guid("source", s) for s in corpus.sources["session_id"]}
+    seg_guid = {s: (kept.get("selections") or {}).get(s) or make_guid("selection", s)
+                for s in corpus.segments["segment_id"]}
+    source_guid = {s: (kept.get("sources") or {}).get(s) or make_guid("source", s) for s in corpus.sources["session_id"]}
     cases = _sub(root, "Cases", ns)
     segs_by_part = corpus.segments.groupby("participant_id", sort=False)["segment_id"].agg(list).to_dict()
     for row in corpus.participants.to_dict("records"):
-        case = _sub(cases, "Case", ns, guid=make_guid("case", row["participant_id"]), name=row["participant_id"])
+        case = _sub(cases, "Case", ns, guid=(kept.get("cases") or {}).get(row["participant_id"])
+                    or make_guid("case", row["participant_id"]), name=row["participant_id"])
         values(case, row, part_cols)
         if row["session_id"] in source_guid:
             _sub(case, "SourceRef", ns, targetGUID=source_guid[row["session_id"]])
@@ -842,9 +968,10 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
         out = text.replace("\n", "\r\n") if crlf else text
         nl = [m.start() for m in re.finditer("\n", text)] if crlf else []
         shift = (lambda p: p + bisect.bisect_left(nl, p)) if crlf else (lambda p: p)
-        files[f"sources/{guid}.txt"] = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+        fname = norm_guid(guid) if re.fullmatch(r"\{?[0-9A-Fa-f-]{36}\}?", guid) else make_guid("source", sid)
+        files[f"sources/{fname}.txt"] = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
         first = these["coder"]
-        ts = _sub(sources, "TextSource", ns, guid=guid, name=sid, plainTextPath=f"internal://{guid}.txt",
+        ts = _sub(sources, "TextSource", ns, guid=guid, name=sid, plainTextPath=f"internal://{fname}.txt",
                   creatingUser=user_guid.get(first.iloc[0]) if len(first) and first.iloc[0] else None)
         for seg in these.itertuples(index=False):
             sel = _sub(ts, "PlainTextSelection", ns, guid=seg_guid[seg.segment_id], name=seg.segment_id,
@@ -855,7 +982,8 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
             if desc:
                 _sub(sel, "Description", ns).text = desc
             for code in codes_by_seg.get(seg.segment_id, []):
-                cd = _sub(sel, "Coding", ns, guid=make_guid("coding", seg.segment_id, code),
+                cd = _sub(sel, "Coding", ns, guid=(kept.get("codings") or {}).get(f"{seg.segment_id}\t{code}")
+                          or make_guid("coding", seg.segment_id, code),
                           creatingUser=user_guid.get(seg.coder))
                 _sub(cd, "CodeRef", ns, targetGUID=code_guid[code])
         if sid in sess.index:
@@ -865,7 +993,29 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     code_members = {g: [code_guid[c] for c in corpus.codes.loc[corpus.codes["group"] == g, "code_id"]] for g in groups}
     source_members = {g: [source_guid[s] for s in corpus.sessions.loc[corpus.sessions["group"] == g, "session_id"]
                           if s in source_guid] for g in groups}
-    _group_sets_xml(root, ns, groups, code_members, source_members)
+    # a group set read from a project is written with its own members when they still cover the group
+    parent = dict(zip(corpus.codes["code_id"], corpus.codes["parent_id"]))
+    for st in ex.get("sets") or []:
+        g = st.get("group")
+        if g not in code_members:
+            continue
+        old = [c for c in st.get("codes", []) if c in code_guid]
+        group_codes = corpus.codes.loc[corpus.codes["group"] == g, "code_id"]
+
+        def covered(cid: str) -> bool:
+            while cid:
+                if cid in old:
+                    return True
+                cid = parent.get(cid, "")
+            return False
+
+        if old and all(covered(c) for c in group_codes):
+            code_members[g] = [code_guid[c] for c in old]
+        old_src = [source_guid[x] for x in st.get("sources", []) if x in source_guid]
+        if set(old_src) == set(source_members[g]):
+            source_members[g] = old_src
+    _group_sets_xml(root, ns, groups, code_members, source_members, kept=ex.get("sets"), code_guid=code_guid,
+                    source_guid=source_guid)
 
     path = Path(path)
     buf = io.BytesIO()
