@@ -721,7 +721,7 @@ def _eval_same(ref: _Reference, chk: Mapping[str, Any]) -> dict[str, Any]:
 
 def _eval_order(ref: _Reference, chk: Mapping[str, Any]) -> dict[str, Any]:
     items = []
-    for k, sel in enumerate(chk["items"]):
+    for sel in chk["items"]:
         v = _select(ref, sel, as_printed=True)
         items.append((sel.get("label") or v.where, v, _half_unit(v.text) if "value" not in sel else 0.0))
     shown = " ≤ ".join(f"{lab} {v.value:g}" for lab, v, _h in items)

@@ -69,6 +69,8 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 TRAILER = "[jahwal] "
 GROUP_SET_PREFIXES = ("group:", "집단:")
 GROUP_VARIABLES = ("group", "집단")
+#: Attributes of ``<Project>`` besides name and origin that an export writes back as read.
+PROJECT_ATTRIBUTES = ("creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime", "basePath")
 _GUID_NS = uuid.UUID("6f1c1f1e-3a55-4d0e-9a53-6a61687761c1")
 _FIXED_ZIP_TIME = (2023, 1, 1, 0, 0, 0)
 
@@ -748,7 +750,7 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                          f"소스 {len(members_s)}개) / set kept as data, not a group")
     notes.append(f"사례(Case)에서 참여자 {len(participants)}명을 읽었습니다 / {len(participants)} participant(s) read "
                  f"from the cases")
-    project_attrs = {k: v for k, v in root.attrib.items() if k not in ("name", "origin")}
+    project_attrs = {k: v for k, v in root.attrib.items() if k in PROJECT_ATTRIBUTES}
     exchange = {
         "project": {"name": root.get("name") or path.stem, "origin": origin, "attributes": project_attrs},
         "guids": {
@@ -902,7 +904,7 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     kept = ex.get("guids") or {}
     declared = ex.get("variable_types") or {}
     attrs = {k: str(v) for k, v in ((ex.get("project") or {}).get("attributes") or {}).items()
-             if re.fullmatch(r"[A-Za-z_][\w.-]*", str(k))}
+             if k in PROJECT_ATTRIBUTES}
     root = ET.Element(f"{{{ns}}}Project", {"name": corpus.name, "origin": origin, **attrs})
     coders = [c for c in dict.fromkeys(corpus.segments["coder"]) if c]
     user_guid = {c: (kept.get("users") or {}).get(c) or make_guid("user", c) for c in coders}
