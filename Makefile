@@ -43,6 +43,7 @@ pdf: book
 bench: $(STAMP)
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/qual.py
+	$(BIN)/python bench/audit.py
 
 clean:
 	rm -rf _build data/synthetic

@@ -18,6 +18,11 @@ Files (UTF-8, comma-separated, header row):
     optionally ``quote_id, within, start, end, report_line, coder, memo``.
     ``code_ids`` are separated by ``;``.
 
+``refi.json`` (optional)
+    What a REFI-QDA project held beyond these tables (original GUIDs, the
+    project's name, every set, the variables' types), written by an import so
+    that an export gives the QDA program back its own objects.
+
 Transcripts: when ``segments.csv`` has ``start``/``end`` and ``sessions.csv``
 names a ``source_file`` (under ``sources/``), the offsets refer to those texts.
 Otherwise each session's transcript is built by joining its segments in file
@@ -28,6 +33,7 @@ appended (the same passage quoted twice).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -45,6 +51,7 @@ from .model import (
 )
 
 FILES = ("codebook.csv", "participants.csv", "sessions.csv", "segments.csv")
+EXCHANGE_FILE = "refi.json"
 REQUIRED = {
     "codebook.csv": ["group", "code_id", "parent_id", "level", "name", "description", "codable"],
     "participants.csv": ["group", "participant_id", "session_id"],
@@ -260,6 +267,14 @@ def read_native(folder: str | Path) -> QualCorpus:
     )
     segments = segments[[c for c in SEGMENT_COLUMNS if c in segments.columns]]
     sessions_df = se.drop(columns=[c for c in ("source_file",) if c in se.columns])
+    exchange: dict = {}
+    if (folder / EXCHANGE_FILE).is_file():
+        try:
+            exchange = json.loads((folder / EXCHANGE_FILE).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise QualDataError(f"{folder / EXCHANGE_FILE}: JSON을 읽지 못했습니다 / cannot read JSON: {exc}") from None
+        if not isinstance(exchange, dict):
+            raise QualDataError(f"{folder / EXCHANGE_FILE}: 최상위는 객체여야 합니다 / top level must be an object")
     corpus = QualCorpus(
         codes=cb,
         participants=pa,
@@ -267,7 +282,8 @@ def read_native(folder: str | Path) -> QualCorpus:
         sources=sources,
         segments=segments,
         codings=codings,
-        name=folder.name,
+        name=(exchange.get("project") or {}).get("name") or folder.name,
+        exchange=exchange,
     )
     return corpus.validate(str(folder))
 
@@ -336,6 +352,10 @@ def write_native(corpus: QualCorpus, folder: str | Path, *, overwrite: bool = Fa
             "memo",
         ]
         sg[cols].to_csv(tmp / "segments.csv", index=False, encoding="utf-8", lineterminator="\n")
+        if corpus.exchange:
+            (tmp / EXCHANGE_FILE).write_text(
+                json.dumps(corpus.exchange, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
         if folder.exists():
             backup = folder.with_name(f".{folder.name}.old")
             if backup.exists():
