@@ -18,6 +18,7 @@ import pytest
 from book_fixture import book_server, browser, built_book, search  # noqa: F401  (pytest fixtures)
 from jahwal import sphinx_ext
 from jahwal.sphinx_ext import (
+    PIECE,
     SUFFIXES,
     KoreanSearch,
     analyse,
@@ -284,7 +285,7 @@ def test_search_in_the_book(built_book, book_server, browser):
         found = search(browser, book_server, q)
         missing = inside - set(found)
         assert not missing, f"'{q}' 검색이 놓친 쪽 / pages the search missed: {sorted(missing)}"
-        having = {p for p, t in texts.items() if all(b in t for b in query_terms(q))}
+        having = {p for p, t in texts.items() if all(b.removesuffix(PIECE) in t for b in query_terms(q))}
         extra = [p for p in found if p in texts and p not in having]
         assert not extra, f"'{q}': 조각이 없는 쪽이 나왔습니다 / results without the query pieces: {extra}"
         checked += len(inside)
@@ -295,3 +296,64 @@ def test_search_in_the_book(built_book, book_server, browser):
     assert with_compound and with_particle
     assert with_compound <= set(search(browser, book_server, "상담"))
     assert with_particle <= set(search(browser, book_server, "사례관리자"))
+
+
+#: (query, its bare word): a query with a particle or ending finds what its bare word finds
+BOOK_QUERIES = [
+    # nouns with common particles
+    ("자립성과금을", "자립성과금"), ("사례관리자와의", "사례관리자"), ("상담에서", "상담"), ("참여자들은", "참여자"),
+    ("수급자가", "수급자"), ("자활사업을", "자활사업"), ("실무자들이", "실무자"), ("지역자활센터에서", "지역자활센터"),
+    ("사례관리를", "사례관리"), ("취업으로", "취업"), ("탈수급은", "탈수급"), ("성과를", "성과"), ("면접에서는", "면접"),
+    ("자활근로에", "자활근로"), ("주민들과", "주민"), ("기관으로부터", "기관"), ("서비스의", "서비스"), ("경험이", "경험"),
+    ("차이가", "차이"), ("효과는", "효과"),
+    # verb and adjective forms
+    ("높았다", "높다"), ("낮은", "낮다"), ("많았다", "많다"), ("늘었다", "늘다"), ("감소했다", "감소"),
+    ("분석하였다", "분석"), ("참여했던", "참여"), ("지원하는", "지원"), ("변화된", "변화"), ("유지되었다", "유지"),
+    ("종결된", "종결"),
+    # compounds, English words and numbers (and the same with a particle)
+    ("초기상담을", "초기상담"), ("자활사례관리의", "자활사례관리"), ("시장진입형으로", "시장진입형"), ("근로유지형은", "근로유지형"),
+    ("IAP를", "IAP"), ("PRISMA", "PRISMA"), ("CSV", "CSV"), ("2022년", "2022"), ("2019년에", "2019"),
+]
+
+
+def _whole(text: str, word: str) -> bool:
+    """``word`` stands in ``text`` as a word of its own (not inside a longer Hangul word), particles allowed."""
+    suffixes = "|".join(sorted((re.escape(s) for s in SUFFIXES), key=len, reverse=True))
+    return re.search(rf"(?<![가-힣]){re.escape(word)}(?:{suffixes})?(?![가-힣])", text) is not None
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_book_search_with_particles_and_endings(built_book, book_server, browser):
+    """Item 9: 40 queries on the real book; each finds the pages of its bare word, whole-word pages first."""
+    from jahwal.toc import toc_entries
+
+    assert len(BOOK_QUERIES) >= 30
+    pages = [re.sub(r"\.(ipynb|md)$", "", e["file"]) + ".html" for e in toc_entries(built_book.root)]
+    texts = _article_texts(built_book.html, pages)
+    index = search_index(built_book.html)
+    problems = []
+    for query, bare in BOOK_QUERIES:
+        found, expected = search(browser, book_server, query), search(browser, book_server, bare)
+        if not expected:
+            problems.append(f"'{bare}': 찾은 쪽이 없습니다 / nothing found")
+        if set(found) != set(expected):
+            problems.append(f"'{query}' {sorted(found)} ≠ '{bare}' {sorted(expected)}")
+        word = bare_word(bare, lexicon(built_book.html)) if re.fullmatch(r"[가-힣]+", bare) else bare
+        if len(word) >= 2 and re.fullmatch(r"[가-힣]+", word):
+            # every page holding the word, also inside a compound or before a particle, is found
+            missing = {p for p, t in texts.items() if word in t} - set(found)
+            if missing:
+                problems.append(f"'{query}': 놓친 쪽 / missed {sorted(missing)}")
+            # pages holding the word whole come before pages found only by its pieces
+            known = set()
+            for kind in ("terms", "titleterms"):
+                files = index[kind].get(word, [])
+                known |= {files} if isinstance(files, int) else set(files)
+            docs = index["docnames"]
+            whole = [i for i, p in enumerate(found) if p in texts and _whole(texts[p], word)]
+            pieces = [i for i, p in enumerate(found) if p in texts and not _whole(texts[p], word)
+                      and docs.index(p.removesuffix(".html")) not in known]
+            if whole and pieces and max(whole) > min(pieces):
+                problems.append(f"'{query}': 순위 / ranking {found}")
+    assert not problems, "\n".join(problems)

@@ -235,6 +235,20 @@ def bare_word(word: str, lexicon: Collection[str] = ()) -> str:
     return word
 
 
+def _strip_particle(run: str) -> str:
+    """A Hangul run after digits or Latin letters without its particle or ending (any length left).
+
+    Examples
+    --------
+    >>> _strip_particle("년에"), _strip_particle("를"), _strip_particle("수립을")
+    ('년', '', '수립')
+    """
+    for suffix in SUFFIXES:
+        if run.endswith(suffix):
+            return run[: -len(suffix)]
+    return run
+
+
 def query_words(token: str, lexicon: Collection[str] = ()) -> tuple[list[str], list[str]]:
     """Terms looked up for one query word, and its whole words (for ranking).
 
@@ -252,8 +266,10 @@ def query_words(token: str, lexicon: Collection[str] = ()) -> tuple[list[str], l
         words.append(bare)
         terms += _pieces(bare) if len(bare) >= 2 else [bare]
         return terms, words
-    for seg in segments:
+    for i, seg in enumerate(segments):
         if HANGUL_RUN.fullmatch(seg):
+            if i == len(segments) - 1:  # a particle after a number or a Latin word: 2019년에, IAP를
+                seg = _strip_particle(seg)
             terms += _pieces(seg)
         elif DIGITS.fullmatch(seg):
             terms.append(seg + PIECE)
@@ -277,6 +293,8 @@ def query_terms(token: str, lexicon: Collection[str] = ()) -> list[str]:
     ['IAP', '수립~']
     >>> query_terms("2022")
     ['2022~']
+    >>> query_terms("2019년에") == query_terms("2019년") == query_terms("2019")
+    True
     """
     return list(dict.fromkeys(query_words(token, lexicon)[0]))
 
@@ -324,6 +342,12 @@ function jahwalBare(word, known) {
   return word;
 }
 
+/* a Hangul run after digits or Latin letters, without its particle or ending */
+function jahwalStripParticle(run) {
+  for (const s of JAHWAL_SUFFIXES) if (run.endsWith(s)) return run.slice(0, -s.length);
+  return run;
+}
+
 /* [terms to look up, whole bare words for ranking] */
 function jahwalSplit(query, known) {
   const HANGUL = /^[\uac00-\ud7a3]+$/;
@@ -346,11 +370,14 @@ function jahwalSplit(query, known) {
       (bare.length >= 2 ? pieces(bare) : [bare]).forEach((t) => add(terms, t));
       continue;
     }
-    for (const seg of segments) {
-      if (HANGUL.test(seg)) pieces(seg).forEach((t) => add(terms, t));
+    segments.forEach((seg, i) => {
+      if (HANGUL.test(seg)) {
+        if (i === segments.length - 1) seg = jahwalStripParticle(seg);
+        pieces(seg).forEach((t) => add(terms, t));
+      }
       else if (DIGITS.test(seg)) add(terms, seg + JAHWAL_PIECE);
       else add(terms, seg);
-    }
+    });
   }
   return [terms, whole];
 }
