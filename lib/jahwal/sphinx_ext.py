@@ -47,6 +47,9 @@ STATIC_DIR = Path(__file__).parent / "_static"
 CSS_FILE = "jahwal-book.css"
 JS_FILE = "jahwal-book.js"
 FONT_TARGET = "fonts/NanumGothic.ttf"
+#: the web fonts shipped with the site: regular and bold (without a bold face browsers
+#: draw a synthetic bold, which Chromium prints as bulky Type 3 outlines)
+FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 TABLE_FOLDER = "tables"
 
 #: myst-nb setting -> (its default, the book's Korean label)
@@ -459,17 +462,17 @@ class KoreanSearch(SearchEnglish):
 
 
 # ---------------------------------------------------------------- static files
-def _font_source() -> Path | None:
-    """NanumGothic Regular from the ``koreanize-matplotlib`` wheel, if installed."""
+def _font_sources() -> list[Path]:
+    """NanumGothic Regular and Bold from the ``koreanize-matplotlib`` wheel, if installed."""
     try:
         from .figures import font_files
     except Exception:  # pragma: no cover - figures needs matplotlib
-        return None
+        return []
     try:
-        files = [p for p in font_files() if p.name == "NanumGothic.ttf"]
+        files = {p.name: p for p in font_files()}
     except RuntimeError:
-        return None
-    return files[0] if files else None
+        return []
+    return [files[name] for name in FONT_FILES if name in files]
 
 
 def web_font(source: Path, target: Path) -> Path:
@@ -540,9 +543,9 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, d
 def _build_finished(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    font = _font_source()
-    if font is not None:
-        web_font(font, Path(app.outdir) / "_static" / FONT_TARGET)
+    folder = Path(app.outdir) / "_static" / Path(FONT_TARGET).parent
+    for font in _font_sources():
+        web_font(font, folder / font.name)
 
 
 # ---------------------------------------------------------------- table downloads
