@@ -264,6 +264,54 @@ def serve(folder: str | Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# ---------------------------------------------------------------- accessibility
+#: the impacts of axe-core violations that the book does not accept
+AXE_IMPACTS = ("serious", "critical")
+
+AXE_RUN_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']})
+  .then((r) => done(r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => [n.target.join(' '), (n.failureSummary || '').split('\\n').slice(1, 3).join(' ')]),
+    count: v.nodes.length,
+  }))))
+  .catch((e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: [], count: 0}]));
+"""
+
+
+def axe_source() -> str:
+    """The axe-core script shipped inside the ``selenium-axe-python`` wheel (no download at run time).
+
+    Raises
+    ------
+    BrowserError
+        The package is not installed.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("selenium_axe_python")
+    path = Path(spec.origin).parent / "axe-core" / "axe.min.js" if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise BrowserError(
+            "axe-core가 없습니다 / axe-core is missing: pip install 'selenium-axe-python>=2.2,<3'"
+        )
+    return path.read_text(encoding="utf-8")
+
+
+def axe_violations(driver: Any, impacts: Sequence[str] = AXE_IMPACTS, timeout: float = 120) -> list[dict[str, Any]]:
+    """Run axe-core on the page loaded in ``driver``; return the violations of the given impacts.
+
+    Each violation is a dict with ``id``, ``impact``, ``help``, ``count`` and
+    up to five ``nodes`` (CSS selector, what to fix).
+    """
+    driver.set_script_timeout(timeout)
+    if not driver.execute_script("return typeof axe !== 'undefined';"):
+        driver.execute_script(axe_source())
+    found = driver.execute_async_script(AXE_RUN_JS)
+    return [v for v in found if v.get("impact") in impacts]
+
+
 # ---------------------------------------------------------------- command
 def main(argv: list[str] | None = None) -> int:
     """``python -m jahwal.browser ensure|check``."""
