@@ -40,6 +40,8 @@ from typing import Any, Callable, Sequence
 from .errors import JahwalError
 
 PAPER = {"paperWidth": 8.27, "paperHeight": 11.69}  # A4 in inches
+#: the largest PDF the book should make (small enough to send by e-mail)
+MAX_BYTES = 8_000_000
 #: printable width in CSS px of an A4 page with the print margins of jahwal-book.css (13 mm each side)
 PRINT_WIDTH_PX = round((210 - 2 * 13) / 25.4 * 96)
 MIN_TABLE_SCALE = 0.45
