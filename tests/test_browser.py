@@ -431,3 +431,22 @@ def test_pages_pass_axe(built_book, book_server, browser, visits):
         browser.set_window_size(1280, 900)
     assert checked >= len(visits) + 3
     assert not problems, "접근성 위반 / accessibility violations:\n" + "\n".join(problems)
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of a ``#rrggbb`` colour against white."""
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_figure_palette_contrast():
+    """Item 10: every colour of the figures' palette stands out from the white page (3:1, WCAG 1.4.11)."""
+    from jahwal.figures import PALETTE
+
+    assert round(_contrast_with_white("#767676"), 1) == 4.5 and round(_contrast_with_white("#ECE133"), 2) == 1.37
+    assert len(PALETTE) >= 8 and len(set(PALETTE)) == len(PALETTE)
+    low = {c: round(_contrast_with_white(c), 2) for c in PALETTE if _contrast_with_white(c) < 3}
+    assert not low, f"흰 바탕과 대비가 3:1 미만인 색 / colours below 3:1 on white: {low}"
