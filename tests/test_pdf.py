@@ -150,6 +150,57 @@ def test_wide_table_is_scaled_to_the_page(tmp_path):
     assert not any("v20_12345" in t for _, t in plain_runs), plain_runs[-3:]  # unscaled, the last columns are cut off
 
 
+def _images_per_page(data: bytes) -> list[int]:
+    reader = PdfReader(io.BytesIO(data))
+    out = []
+    for page in reader.pages:
+        xobjects = page["/Resources"].get("/XObject") or {}
+        out.append(sum(1 for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"))
+    return out
+
+
+@pytest.mark.browser
+def test_figure_stays_with_its_caption(tmp_path):
+    """With the book's print styles a figure near the foot of a page keeps its caption on its page;
+    without them the caption of the same figure is left for the next page."""
+    require_browser()
+    import base64
+    import shutil
+
+    from PIL import Image
+
+    from jahwal.browser import serve
+    from jahwal.sphinx_ext import CSS_FILE, STATIC_DIR
+
+    shutil.copy2(STATIC_DIR / CSS_FILE, tmp_path / CSS_FILE)
+    buf = io.BytesIO()
+    Image.new("RGB", (600, 400), (1, 115, 178)).save(buf, format="PNG")
+    img = base64.b64encode(buf.getvalue()).decode()
+    names = []
+    for styled in (True, False):
+        for height in (150, 154, 158):
+            head = f'<link rel="stylesheet" href="{CSS_FILE}">' if styled else "<style>@page{size:A4;margin:15mm 13mm 17mm 13mm}</style>"
+            name = f"f{int(styled)}{height}.html"
+            (tmp_path / name).write_text(
+                f'<meta charset="utf-8">{head}<article class="bd-article"><p style="height:{height}mm">Text above.</p>'
+                f'<figure><img src="data:image/png;base64,{img}" style="width:150mm"><figcaption>Figure 9 caption</figcaption>'
+                "</figure><p>Text after.</p></article>",
+                encoding="utf-8",
+            )
+            names.append((styled, name))
+    with serve(tmp_path) as base:
+        printed = pdf.print_pages_webdriver([base + n for _, n in names])
+    split = {}
+    for (styled, name), data in zip(names, printed):
+        texts = [squash(p.extract_text() or "") for p in PdfReader(io.BytesIO(data)).pages]
+        with_image = [i for i, n in enumerate(_images_per_page(data)) if n]
+        assert len(with_image) == 1, name
+        split[name] = "Figure9caption" not in texts[with_image[0]]
+        if styled:
+            assert not split[name], f"{name}: 그림과 제목이 다른 쪽에 있습니다 / figure and caption on different pages"
+    assert any(split[n] for s, n in names if not s), "the unstyled control should split a figure from its caption"
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_whole_book_pdf(built_book, tmp_path):

@@ -315,7 +315,8 @@ def cover_info(page: Path) -> tuple[str, list[str]]:
     lines: list[str] = []
     if m:
         line = " ".join(html_mod.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split())
-        lines = [x.strip() for x in line.split("·") if x.strip()]
+        if len(line) <= 200:  # a subtitle line, not the first paragraph of the text
+            lines = [x.strip() for x in line.split("·") if x.strip()]
     return title, lines
 
 
@@ -509,8 +510,9 @@ def make_pdf(
     Returns
     -------
     dict
-        ``pages`` (PDF pages), ``chapters`` (HTML pages printed), ``seconds``,
-        ``out`` and ``titles`` (the bookmark titles in order).
+        ``pages`` (PDF pages), ``chapters`` (HTML pages printed), ``front``
+        (cover and contents pages), ``starts``, ``seconds``, ``out`` and
+        ``titles`` (the bookmark titles in order).
     """
     from .browser import BrowserError, ensure, serve
     from .toc import find_root
