@@ -17,15 +17,22 @@ Korean search
 
 Hangul font fallback
     ``jahwal-book.css`` puts common Korean system fonts into the theme's font
-    stacks and, last, NanumGothic shipped with the site (copied from the
-    ``koreanize-matplotlib`` wheel). Browsers download it only when no earlier
-    font has Hangul glyphs (a bare Linux machine, a CI runner printing the PDF).
+    stacks and, last, NanumGothic Regular and Bold shipped with the site (copied
+    from the ``koreanize-matplotlib`` wheel). Browsers download them only when no
+    earlier font has Hangul glyphs (a bare Linux machine, a CI runner printing the
+    PDF). The bold face keeps browsers from drawing a synthetic bold, which
+    Chromium prints as Type 3 outlines (most of a 20 MB book PDF).
 
 Print styles
     Navigation, sidebars, buttons and folded code are left out of print, so that
     printing a page (``jahwal pdf``) gives the text, tables and figures; long
-    tables run over pages with their header repeated, and tables with eight or
-    more columns (marked by ``jahwal-book.js``) a smaller type.
+    tables run over pages with their header repeated, tables with eight or
+    more columns (marked by ``jahwal-book.js``) a smaller type, and a figure
+    stays on one page with its caption.
+
+Accessibility
+    ``jahwal-book.js`` gives the bibliography entries the list-item role their
+    list needs (docutils marks them with the deprecated ``doc-biblioentry``).
 
 Tables in Markdown pages
     Every table that is not already a downloadable :class:`jahwal.nb.Table`
