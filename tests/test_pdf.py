@@ -39,7 +39,7 @@ def test_merge_keeps_order_and_groups_bookmarks_by_part(tmp_path):
     info = pdf.merge([blank_pdf(1), blank_pdf(3), blank_pdf(2)], pages, out, title="자활 연구")
     assert info == {"pages": 6, "chapters": 3, "front": 0, "starts": [0, 1, 4]}
     reader = PdfReader(str(out))
-    assert reader.metadata.title == "자활 연구"
+    assert reader.metadata.title == "자활 연구" and reader.trailer["/Root"]["/Lang"] == "ko"
     top = reader.outline
     assert [getattr(o, "title", None) for o in top if not isinstance(o, list)] == ["표지", "Ⅲ. 양적 성과"]
     children = next(o for o in top if isinstance(o, list))

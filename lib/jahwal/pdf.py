@@ -432,6 +432,9 @@ def merge(
         writer.add_outline_item(title=page.title or page.file, page_number=start, parent=parent)
     writer.add_metadata({"/Title": title or "", "/Creator": "jahwal pdf (Chromium + pypdf)", "/Lang": "ko"})
     writer.page_mode = "/UseOutlines"
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer._root_object[NameObject("/Lang")] = TextStringObject("ko")  # the document language, for screen readers
     # merged pages come out with uncompressed contents; store each shared font, image and profile once
     for page in writer.pages:
         page.compress_content_streams()
