@@ -1,0 +1,249 @@
+"""Chapter Ⅱ displays: the overseas evaluation elements (표 Ⅱ-1–Ⅱ-6), the gap
+figure, the policy diagrams (그림 Ⅱ-1, Ⅱ-2, Ⅱ-4, Ⅱ-5) and the PRISMA check text.
+
+Each function turns a tidy frame into the Korean table, diagram or sentence a
+notebook shows; the notebooks only place them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from jahwal.display.diagrams import Diagram, bar_diagram, flow_diagram
+
+
+def _labels(vocabulary: pd.DataFrame, kind: str) -> dict[str, str]:
+    v = vocabulary[vocabulary["kind"] == kind]
+    return dict(zip(v["code"], v["label_ko"]))
+
+
+def element_table(elements: pd.DataFrame, table_id: str, vocabulary: pd.DataFrame) -> pd.DataFrame:
+    """One of 표 Ⅱ-1–Ⅱ-6 with its outcome dimension and source.
+
+    Parameters
+    ----------
+    elements : DataFrame
+        From :func:`jahwal.inputs.lit_elements.load_overseas_elements`.
+    table_id : str
+        For example ``"표 Ⅱ-2"``.
+    vocabulary : DataFrame
+        The literature vocabulary (dimension and method labels).
+
+    Returns
+    -------
+    DataFrame
+        ``번호, 구분`` (when the table has several groups), ``평가 요소``, ``원어`` (when
+        the report gives English terms), ``성과 차원, 출처(BibTeX 키), 보고서 행``.
+
+    Examples
+    --------
+    >>> from jahwal import lit
+    >>> from jahwal.inputs.lit_elements import load_overseas_elements
+    >>> t = element_table(load_overseas_elements("data/literature"), "표 Ⅱ-4", lit.load_vocabulary("data/literature"))
+    >>> t.columns.tolist()
+    ['번호', '평가 요소', '원어', '성과 차원', '출처(BibTeX 키)', '보고서 행']
+    >>> t["성과 차원"].value_counts().to_dict()
+    {'서비스 이용': 3, '고용·노동시장': 1, '건강·신체기능': 1}
+    """
+    rows = elements[elements["table_id"] == table_id]
+    if rows.empty:
+        raise ValueError(f"'{table_id}'에 해당하는 요소가 없습니다 / no elements for {table_id!r}")
+    dims, methods = _labels(vocabulary, "dimension"), _labels(vocabulary, "method")
+    dim = rows["dimension"].map(dims).where(rows["dimension"] != "", "(방법: " + rows["method"].map(methods) + ")")
+    out = pd.DataFrame({
+        "번호": rows["item_no"].astype(int).to_numpy(),
+        "구분": rows["group_ko"].to_numpy(),
+        "평가 요소": rows["element_ko"].to_numpy(),
+        "원어": rows["element_en"].to_numpy(),
+        "성과 차원": dim.to_numpy(),
+        "출처(BibTeX 키)": rows["bibtex_keys"].to_numpy(),
+        "보고서 행": rows["source_lines"].to_numpy(),
+    })
+    if out["구분"].nunique() <= 1:  # one heading for the whole table says nothing per row
+        out = out.drop(columns="구분")
+    if (out["원어"] == "").all():
+        out = out.drop(columns="원어")
+    return out
+
+
+def element_values(elements: pd.DataFrame) -> dict[str, int]:
+    """Counts for the prose: ``n_elements``, ``n_tables`` and ``n_<k>`` per
+    table (``n_2`` is the number of rows of 표 Ⅱ-2).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.lit_elements import load_overseas_elements
+    >>> v = element_values(load_overseas_elements("data/literature"))
+    >>> v["n_tables"], v["n_2"], v["n_6"]
+    (6, 8, 8)
+    """
+    out = {"n_elements": len(elements), "n_tables": int(elements["table_id"].nunique())}
+    for table_id, n in elements.groupby("table_id").size().items():
+        out["n_" + table_id.rsplit("-", 1)[-1]] = int(n)
+    return out
+
+
+def records_table(records: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFrame:
+    """What Korean 자활 case management records, with its outcome dimension.
+
+    Returns
+    -------
+    DataFrame
+        ``기록 항목, 성과 차원, 출처(BibTeX 키), 보고서 행``.
+    """
+    dims = _labels(vocabulary, "dimension")
+    return pd.DataFrame({
+        "기록 항목": records["record_ko"].to_numpy(),
+        "성과 차원": records["dimension"].map(dims).to_numpy(),
+        "출처(BibTeX 키)": records["bibtex_key"].to_numpy(),
+        "보고서 행": records["source_lines"].to_numpy(),
+    })
+
+
+def gap_table(gap: pd.DataFrame) -> pd.DataFrame:
+    """The gap per dimension with its counts, for display.
+
+    Returns
+    -------
+    DataFrame
+        ``성과 차원, 해외 평가 요소 수, 요소가 실린 표 수, 국내 기록 항목 수, 국내에서 기록``.
+    """
+    return pd.DataFrame({
+        "성과 차원": gap["dimension_label"].to_numpy(),
+        "해외 평가 요소 수": gap["n_elements"].astype(int).to_numpy(),
+        "요소가 실린 표 수": gap["n_tables"].astype(int).to_numpy(),
+        "국내 기록 항목 수": gap["n_records"].astype(int).to_numpy(),
+        "국내에서 기록": gap["recorded"].map({True: "기록함", False: "기록하지 않음"}).to_numpy(),
+    })
+
+
+def gap_diagram(gap: pd.DataFrame) -> Diagram:
+    """Bars of overseas elements per dimension; red where Korea records nothing.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"dimension_label": ["건강", "고용"], "n_elements": [3, 1], "gap": [True, False]})
+    >>> print(gap_diagram(g).text)
+    건강: 3개 (!)
+    고용: 1개
+    """
+    shown = gap[gap["n_elements"] > 0].sort_values("n_elements", ascending=False, kind="stable")
+    return bar_diagram(shown, label="dimension_label", value="n_elements", flag="gap", unit="개",
+                       legend=("국내 자활사례관리도 기록함", "국내 자활사례관리가 아직 기록하지 않음"), key="lit-gap")
+
+
+def gap_values(gap: pd.DataFrame) -> dict[str, Any]:
+    """Numbers and names for the prose around the gap figure.
+
+    Returns
+    -------
+    dict
+        ``n_measured`` (dimensions measured overseas), ``n_gap``,
+        ``gap_names`` (joined with ``·``), ``n_recorded`` and
+        ``recorded_names``.
+    """
+    measured = gap[gap["n_elements"] > 0]
+    g = measured[measured["gap"]]
+    rec = gap[gap["recorded"]]
+    return {
+        "n_measured": len(measured),
+        "n_gap": len(g),
+        "gap_names": ", ".join(g["dimension_label"]),
+        "n_recorded": len(rec),
+        "recorded_names": ", ".join(rec["dimension_label"]),
+    }
+
+
+def policy_diagram(nodes: pd.DataFrame, figure_id: str) -> Diagram:
+    """Draw one of the policy figures (e.g. ``"그림 Ⅱ-4"``) from its rows.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.lit_elements import load_diagrams
+    >>> print(policy_diagram(load_diagrams("data/literature"), "그림 Ⅱ-4").text.splitlines()[0])
+    1. 시군구 초기상담 — 자활역량평가표를 참고해 상담함
+    """
+    rows = nodes[nodes["figure_id"] == figure_id]
+    if rows.empty:
+        raise ValueError(f"'{figure_id}'의 상자가 없습니다 / no boxes for {figure_id!r}")
+    key = "fig-" + figure_id.replace("그림 ", "").replace("Ⅱ", "II")
+    return flow_diagram(rows, key=key)
+
+
+def diagram_counts(nodes: pd.DataFrame, figure_id: str) -> dict[str, int]:
+    """Steps and items of one figure, for the prose (``n_steps``, ``n_items``).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.lit_elements import load_diagrams
+    >>> diagram_counts(load_diagrams("data/literature"), "그림 Ⅱ-1")
+    {'n_steps': 6, 'n_items': 11}
+    """
+    rows = nodes[nodes["figure_id"] == figure_id]
+    return {"n_steps": int((rows["kind"] == "step").sum()), "n_items": int((rows["kind"] == "item").sum())}
+
+
+def diagram_sources(nodes: pd.DataFrame, figure_id: str) -> str:
+    """The BibTeX keys a figure draws on, as a MyST citation (``{cite:p}`a,b```)."""
+    keys = list(dict.fromkeys(nodes.loc[nodes["figure_id"] == figure_id, "bibtex_key"]))
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+_PRISMA_STATUS = {"ok": "맞음", "fail": "맞지 않음", "not_reported": "점검할 수 없음(건수 없음)"}
+
+
+def prisma_check_table(checks: pd.DataFrame) -> pd.DataFrame:
+    """The PRISMA arithmetic checks for display; an unreported box reads as not checked.
+
+    Returns
+    -------
+    DataFrame
+        ``점검, 계산값, 보고값, 결과``.
+    """
+    return pd.DataFrame({
+        "점검": checks["description"].to_numpy(),
+        "계산값": checks["expected"].to_numpy(),
+        "보고값": checks["observed"].to_numpy(),
+        "결과": checks["status"].map(_PRISMA_STATUS).to_numpy(),
+    })
+
+
+def prisma_check_sentence(checks: pd.DataFrame) -> str:
+    """One Korean sentence on the checks: how many could run and how many held.
+
+    When no counts are reported the checks could not be run; that is not a
+    failure.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"status": ["not_reported"] * 5})
+    >>> prisma_check_sentence(c)
+    '건수가 보고되지 않아 점검 5개를 하나도 할 수 없었습니다(틀린 것이 아니라 확인할 수 없는 것입니다).'
+    >>> prisma_check_sentence(pd.DataFrame({"status": ["ok", "ok", "fail", "not_reported"]}))
+    '점검 4개 가운데 3개를 할 수 있었고, 그중 2개가 맞았습니다. 나머지 1개는 건수가 없어 할 수 없었습니다.'
+    """
+    n = len(checks)
+    run = checks[checks["status"] != "not_reported"]
+    ok = int((run["status"] == "ok").sum())
+    if run.empty:
+        return f"건수가 보고되지 않아 점검 {n}개를 하나도 할 수 없었습니다(틀린 것이 아니라 확인할 수 없는 것입니다)."
+    text = f"점검 {n}개 가운데 {len(run)}개를 할 수 있었고, 그중 {ok}개가 맞았습니다."
+    if len(run) < n:
+        text += f" 나머지 {n - len(run)}개는 건수가 없어 할 수 없었습니다."
+    return text
+
+
+__all__ = [
+    "diagram_counts",
+    "diagram_sources",
+    "element_table",
+    "element_values",
+    "gap_diagram",
+    "gap_table",
+    "gap_values",
+    "policy_diagram",
+    "prisma_check_sentence",
+    "prisma_check_table",
+    "records_table",
+]
