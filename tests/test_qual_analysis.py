@@ -309,3 +309,19 @@ def test_chapter_iv_pages_keep_no_theme_prose_of_their_own(corpus):
     assert not any(d[:20] in text for d in roots["description"])
     assert all(theme_section(corpus, g, d)["intro"] for g, d in
                [("practitioners", "purpose"), ("residents", "limits")])
+
+
+def test_keywords_resting_on_one_occurrence_are_not_characteristic(corpus):
+    from jahwal.params import NotebookParameters
+    from jahwal.qual.keywords import keyword_table, themes_without_keywords
+
+    min_n = NotebookParameters().keyword_min_n
+    assert min_n == 2
+    terms = theme_terms(corpus, "practitioners", level="대주제")
+    loose = distinctive_terms(terms, top=5)
+    assert "누룽지" in loose["term"].tolist()  # seen once, ranked high without a floor
+    kept = distinctive_terms(terms, top=5, min_n=min_n)
+    assert (kept["n"] >= min_n).all() and "누룽지" not in kept["term"].tolist()
+    table = keyword_table(terms, top=5, min_n=min_n)
+    assert "누룽지" not in " ".join(table["특징어"])
+    assert themes_without_keywords(terms, min_n=min_n) == int((table["특징어"] == "").sum())
