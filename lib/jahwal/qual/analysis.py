@@ -941,3 +941,63 @@ def side_by_side(corpus: QualCorpus, groups: Sequence[str], *, domains: Sequence
     for col in [c for c in out.columns if c.endswith("인용 수")]:
         out[col] = out[col].astype("Int64")
     return out
+
+
+def comparison_values(corpus: QualCorpus, groups: Sequence[str], *, top: int,
+                      domains: Sequence[str] = SHARED_DOMAINS, prefix: str = "") -> tuple[dict[str, Any], dict[str, int]]:
+    """The numbers and names the group-comparison page cites (two groups).
+
+    Parameters
+    ----------
+    corpus : QualCorpus
+    groups : sequence of two str
+        The first is called ``p``, the second ``r`` in the keys.
+    top : int
+        Themes per group and domain in the side-by-side table.
+    domains : sequence of str
+    prefix : str
+        Put before every key.
+
+    Returns
+    -------
+    (dict, dict)
+        Values and decimal places. Keys: ``total_p, total_r`` (quotes);
+        ``<p|r>_<domain>`` (percent of the group's quotes); ``lean_p, lean_r``
+        (the domain where each group's share is most above the other's);
+        ``missing`` (domains a group has no theme for, e.g. ``실무자: 한계``,
+        or ``없음``); ``top`` and ``top_<p|r>_<domain>`` (each group's theme
+        with most quotes at 대주제 level).
+
+    Examples
+    --------
+    >>> from jahwal.qual import load_corpus
+    >>> v, d = comparison_values(load_corpus("data/qualitative"), ["practitioners", "residents"], top=3)
+    >>> v["total_p"], v["total_r"], v["lean_p"], v["lean_r"], v["missing"], d["p_outcomes"]
+    (140, 88, '성과 요인', '한계', '실무자: 한계', 1)
+    """
+    if len(groups) != 2:
+        raise ValueError(f"두 집단이 필요합니다 / two groups are needed: {list(groups)!r}")
+    comparison = domain_comparison(corpus, groups, domains=domains)
+    share = comparison.set_index(["group", "domain"])["share_quotes"]
+    keys = (("p", groups[0]), ("r", groups[1]))
+    v: dict[str, Any] = {f"total_{k}": int(corpus.subset(g).segments["quote_id"].nunique()) for k, g in keys}
+    v.update({f"{k}_{d}": float(share[(g, d)]) for k, g in keys for d in domains})
+    diff = pd.Series({d: share[(groups[0], d)] - share[(groups[1], d)] for d in domains})
+    v["lean_p"], v["lean_r"] = DOMAIN_LABELS[diff.idxmax()], DOMAIN_LABELS[diff.idxmin()]
+    missing = [f"{GROUP_LABELS.get(g, g)}: {DOMAIN_LABELS[d]}" for k, g in keys for d in domains
+               if comparison.set_index(["group", "domain"]).at[(g, d), "n_quotes"] == 0]
+    v["missing"] = ", ".join(dict.fromkeys(missing)) or "없음"
+    pairs = side_by_side(corpus, groups, domains=domains, level="대주제", top=top)
+    first = pairs[pairs["rank"] == 1].set_index("domain_label")
+    v["top"] = top
+    for k, g in keys:
+        for d in domains:
+            v[f"top_{k}_{d}"] = first.at[DOMAIN_LABELS[d], f"{GROUP_LABELS.get(g, g)} 주제"]
+    digits = {f"{k}_{d}": 1 for k, _ in keys for d in domains}
+    return {prefix + k: x for k, x in v.items()}, {prefix + k: n for k, n in digits.items()}
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """:func:`domain_comparison` for display (group and domain in Korean, counts and percents)."""
+    table = comparison.assign(group=comparison["group"].map(lambda g: GROUP_LABELS.get(g, g))).drop(columns="domain")
+    return korean(table)
