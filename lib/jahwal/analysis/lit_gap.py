@@ -2,7 +2,7 @@
 case management does not yet record (the gap Chapter Ⅴ's indicators answer)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 

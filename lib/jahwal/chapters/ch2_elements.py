@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-
 from jahwal.display.diagrams import Diagram, bar_diagram, flow_diagram
 
 

@@ -19,7 +19,6 @@ import re
 from pathlib import Path
 
 import pandas as pd
-
 from jahwal import lit
 
 ELEMENTS_FILE = "overseas_elements.csv"
