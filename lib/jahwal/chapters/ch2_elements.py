@@ -233,15 +233,124 @@ def prisma_check_sentence(checks: pd.DataFrame) -> str:
     return text
 
 
+def evidence_values(matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.DataFrame,
+                    contrast: pd.DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every number and name the evidence-map page (21) cites.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        The whole literature matrix (``jahwal.lit.load_matrix``).
+    works : DataFrame
+        The selected research works (``jahwal.lit.filter_matrix``).
+    vocabulary : DataFrame
+    contrast : DataFrame
+        ``jahwal.lit.dimension_contrast`` of ``works``.
+
+    Returns
+    -------
+    (dict, dict)
+        Values under the page's glue names (``ch2_n_works`` …) and the decimal
+        places of the percentages.
+
+    Examples
+    --------
+    >>> from jahwal import lit
+    >>> m, v = lit.load_matrix("data/literature"), lit.load_vocabulary("data/literature")
+    >>> w = lit.filter_matrix(m, work_types=["research"])
+    >>> vals, digits = evidence_values(m, w, v, lit.dimension_contrast(w, v))
+    >>> vals["ch2_n_works"], vals["ch2_n_overseas"], vals["ch2_n_domestic"], vals["ch2_top_domestic"]
+    (70, 31, 39, '사례관리 수행·과정')
+    """
+    from jahwal import lit
+
+    top_d, top_o = lit.top_dimension(contrast, "국내"), lit.top_dimension(contrast, "해외")
+    c = contrast.set_index("dimension")
+    v: dict[str, Any] = {
+        "ch2_n_works": len(works),
+        "ch2_n_overseas": int((works["region"] == "해외").sum()),
+        "ch2_n_domestic": int((works["region"] == "국내").sum()),
+        "ch2_n_documents": int((matrix["work_type"] == "document").sum()),
+        "ch2_n_no_method": int((works["method"] == "not_reported").sum()),
+        "ch2_n_no_country": int((works["country"] == "XX").sum()),
+        "ch2_n_no_dimension": int((works["dimensions"].map(len) == 0).sum()),
+        "ch2_n_dimensions": int((vocabulary["kind"] == "dimension").sum()),
+        "ch2_top_domestic": top_d["dimension_label"], "ch2_top_overseas": top_o["dimension_label"],
+        "ch2_top_domestic_pct": float(top_d["pct"]), "ch2_top_overseas_pct": float(top_o["pct"]),
+    }
+    for dim in ("cost", "process"):
+        for region in ("overseas", "domestic"):
+            v[f"ch2_pct_{dim}_{region}"] = float(c.at[dim, f"pct_{region}"]) if dim in c.index else 0.0
+    digits = {k: 1 for k in v if "_pct" in k or k.startswith("ch2_pct_")}
+    return v, digits
+
+
+def policy_values(events: pd.DataFrame, indicators: pd.DataFrame, staff: pd.DataFrame, roles: pd.DataFrame,
+                  plans: pd.DataFrame, awards: pd.DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every number the policy page (22) cites, from its policy tables.
+
+    Returns
+    -------
+    (dict, dict)
+        Values under the page's glue names (``ch2_n_events``, ``ch2_cm_pct`` …)
+        and the decimal places of the non-integer ones. Years are text (no
+        thousands separator).
+
+    Examples
+    --------
+    >>> from jahwal import lit
+    >>> load = lambda n: lit.load_policy("data/literature", n)
+    >>> v, d = policy_values(load("timeline"), load("indicators"), load("staff"), load("team_roles"),
+    ...                      load("plans"), load("awards"))
+    >>> v["ch2_cm_first"], v["ch2_cm_last"], round(v["ch2_cm_pct"], 1), v["ch2_fail_year"], d["ch2_budget_ratio"]
+    (60, 125, 50.0, '2022', 2)
+    """
+    from jahwal import lit
+
+    cm, budget, pilot = (lit.indicator_series(indicators, k) for k in ("case_managers", "cm_budget", "pilot_sigungu"))
+    total = lit.indicator_value(indicators, "centres_total")
+    t = lit.staff_totals(staff, total).set_index("role")
+    totals = awards[awards["is_total"]].set_index("year")["entries"]
+    fail = awards.loc[(awards["category"] == "실패사례") & awards["entries"].notna(), "year"]
+    v: dict[str, Any] = {
+        "ch2_n_events": len(events), "ch2_first_year": str(events["year"].min()),
+        "ch2_last_year": str(events["year"].max()),
+        "ch2_pilot_year1": str(pilot["year"].iloc[0]), "ch2_pilot_2007": int(pilot["value"].iloc[0]),
+        "ch2_pilot_year2": str(pilot["year"].iloc[1]), "ch2_pilot_2011": int(pilot["value"].iloc[1]),
+        "ch2_cm_first": int(cm["value"].iloc[0]), "ch2_cm_first_year": str(cm["year"].iloc[0]),
+        "ch2_cm_last": int(cm["value"].iloc[-1]), "ch2_cm_last_year": str(cm["year"].iloc[-1]),
+        "ch2_budget_first": int(budget["value"].iloc[0]), "ch2_budget_last": int(budget["value"].iloc[-1]),
+        "ch2_budget_ratio": float(budget["value"].iloc[-1] / budget["value"].iloc[0]),
+        "ch2_cm_centres": int(t.at["자활사례관리자", "centres"]), "ch2_gw_centres": int(t.at["게이트웨이 전담관리자", "centres"]),
+        "ch2_ac_centres": int(t.at["통장사례관리자", "centres"]), "ch2_ac_persons": int(t.at["통장사례관리자", "persons"]),
+        "ch2_centres_total": total, "ch2_staff_as_of": staff["as_of"].iloc[0],
+        "ch2_cm_pct": float(t.at["자활사례관리자", "pct_centres"]), "ch2_gw_pct": float(t.at["게이트웨이 전담관리자", "pct_centres"]),
+        "ch2_ac_pct": float(t.at["통장사례관리자", "pct_centres"]),
+        "ch2_n_roles": len(roles),
+        "ch2_review_months": lit.indicator_value(indicators, "goal_review_months"),
+        "ch2_gw_months": lit.indicator_value(indicators, "gateway_months"),
+        "ch2_gw_ext": lit.indicator_value(indicators, "gateway_extension_months"),
+        "ch2_gw_max": lit.indicator_value(indicators, "gateway_max_entries"),
+        "ch2_max_years": lit.indicator_value(indicators, "participation_max_years"),
+        "ch2_plan_years": int(plans["period_end"].iloc[0] - plans["period_start"].iloc[0] + 1),
+        "ch2_fail_year": str(fail.min()), "ch2_awards_first": int(totals.min()), "ch2_awards_last": int(totals.max()),
+        "ch2_eval_days": lit.indicator_value(indicators, "evaluation_min_days"),
+    }
+    digits = {"ch2_budget_ratio": 2, "ch2_cm_pct": 1, "ch2_gw_pct": 1, "ch2_ac_pct": 1}
+    return v, digits
+
+
 __all__ = [
     "diagram_counts",
     "diagram_sources",
     "element_table",
     "element_values",
+    "evidence_values",
     "gap_diagram",
     "gap_table",
     "gap_values",
     "policy_diagram",
+    "policy_values",
     "prisma_check_sentence",
     "prisma_check_table",
     "records_table",
