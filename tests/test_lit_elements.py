@@ -126,7 +126,7 @@ def test_prisma_without_counts_says_checks_could_not_run():
     checks = lit.check_prisma(None)
     text = ch2.prisma_check_sentence(checks)
     assert "할 수 없었습니다" in text and "맞았습니다" not in text
-    assert set(ch2.prisma_check_table(checks)["결과"]) == {"점검할 수 없음(건수 없음)"}
+    assert set(ch2.prisma_check_table(checks)["결과"]) == {"점검할 수 없음"}
     ok = {"database_results": 120, "register_results": 0, "duplicates": 20, "excluded_automatic": 0, "excluded_other": 0,
               "records_screened": 100, "records_excluded": 70, "reports_sought": 30, "reports_not_retrieved": 2,
               "reports_assessed": 28, "reports_excluded": {"대상 불일치": 10}, "reports_included": 18, "studies_included": 17}

@@ -189,7 +189,7 @@ def diagram_sources(nodes: pd.DataFrame, figure_id: str) -> str:
     return "{cite:p}`" + ",".join(keys) + "`"
 
 
-_PRISMA_STATUS = {"ok": "맞음", "fail": "맞지 않음", "not_reported": "점검할 수 없음(건수 없음)"}
+_PRISMA_STATUS = {"ok": "맞음", "fail": "맞지 않음", "not_reported": "점검할 수 없음"}
 
 
 def prisma_check_table(checks: pd.DataFrame) -> pd.DataFrame:

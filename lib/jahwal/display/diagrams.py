@@ -15,7 +15,7 @@ import pandas as pd
 #: One stylesheet for every diagram; sizes in rem so text follows the page font
 #: (the smallest text is 0.8rem, about 12.8 CSS px at the book's 16 px base).
 DIAGRAM_CSS = """
-.jahwal-diagram{font-size:1rem;line-height:1.45;max-width:46rem;margin:0 auto;color:#1f2933}
+.jahwal-diagram{font-size:1rem;line-height:1.45;max-width:46rem;margin:0 auto;color:#1f2933;text-align:left}
 .jahwal-diagram ol.jd-flow{list-style:none;margin:0;padding:0}
 .jahwal-diagram li.jd-step{position:relative;margin:0 0 1.6rem 0;padding:.6rem .8rem;border:2px solid #4e79a7;
  border-radius:.5rem;background:#f4f8fc}
@@ -33,7 +33,7 @@ DIAGRAM_CSS = """
 .jahwal-diagram .jd-notes{margin-top:.5rem}
 .jahwal-diagram .jd-note{margin:.4rem 0;padding:.5rem .7rem;border:1px dashed #8a8a8a;border-radius:.4rem;font-size:.9rem}
 .jahwal-diagram .jd-bars{display:grid;grid-template-columns:minmax(6.5rem,11rem) 1fr;gap:.35rem .6rem;align-items:center}
-.jahwal-diagram .jd-bar-label{font-size:.9rem}
+.jahwal-diagram .jd-bar-label{font-size:.9rem;text-align:right}
 .jahwal-diagram .jd-bar-track{display:flex;align-items:center;gap:.4rem;min-width:0}
 .jahwal-diagram .jd-bar{height:1.1rem;border-radius:.2rem;background:#4e79a7;flex:none}
 .jahwal-diagram .jd-bar.jd-gap{background:#e15759}
