@@ -325,3 +325,27 @@ def test_keywords_resting_on_one_occurrence_are_not_characteristic(corpus):
     table = keyword_table(terms, top=5, min_n=min_n)
     assert "누룽지" not in " ".join(table["특징어"])
     assert themes_without_keywords(terms, min_n=min_n) == int((table["특징어"] == "").sum())
+
+
+def test_residents_page_run_on_another_codebook_shows_only_its_own_text(corpus, tmp_path):
+    """Notebook 43 executed on a changed codebook: its texts appear, no 2023 theme sentence does."""
+    import papermill as pm
+
+    from jahwal.qual import write_native
+
+    root = Path(__file__).resolve().parents[1]
+    other = corpus.subset("residents")
+    codes = other.codes.copy()
+    # 2023 descriptions (leaving out those that are part of a theme name, which the tables still show)
+    old = [d for d in codes["description"] if len(d) > 8 and not any(d in n for n in codes["name"])]
+    codes["description"] = [f"다른 해의 설명 {cid}" for cid in codes["code_id"]]
+    other = replace(other, codes=codes)
+    folder = write_native(other, tmp_path / "qual")
+    out = tmp_path / "43.ipynb"
+    pm.execute_notebook(str(root / "notebooks" / "43_residents.ipynb"), str(out), cwd=str(root), progress_bar=False,
+                        parameters={"qual_path": str(folder), "qual_groups": ["practitioners", "residents"]})
+    import json
+
+    shown = json.dumps(json.loads(out.read_text(encoding="utf-8")), ensure_ascii=False)
+    assert "다른 해의 설명 R8" in shown and "다른 해의 설명 R9.E2" in shown
+    assert not any(d in shown for d in old)
