@@ -131,3 +131,13 @@ def test_prisma_without_counts_says_checks_could_not_run():
               "records_screened": 100, "records_excluded": 70, "reports_sought": 30, "reports_not_retrieved": 2,
               "reports_assessed": 28, "reports_excluded": {"대상 불일치": 10}, "reports_included": 18, "studies_included": 17}
     assert ch2.prisma_check_sentence(lit.check_prisma(ok)) == "점검 5개 가운데 5개를 할 수 있었고, 그중 5개가 맞았습니다."
+
+
+def test_diagram_rules_come_from_the_policy_indicators():
+    nodes = load_diagrams(LIT)
+    ind = lit.load_policy(LIT, "indicators")
+    text = ch2.policy_diagram(nodes, "그림 Ⅱ-2", ind).text
+    months = lit.indicator_value(ind, "gateway_months")
+    assert f"{months}개월 안에" in text and "{" not in text
+    with pytest.raises(ValueError, match="no indicator"):
+        ch2.policy_diagram(nodes, "그림 Ⅱ-2")

@@ -6,6 +6,7 @@ notebook shows; the notebooks only place them.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -154,8 +155,28 @@ def gap_values(gap: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def policy_diagram(nodes: pd.DataFrame, figure_id: str) -> Diagram:
+def policy_diagram(nodes: pd.DataFrame, figure_id: str, indicators: pd.DataFrame | None = None) -> Diagram:
     """Draw one of the policy figures (e.g. ``"그림 Ⅱ-4"``) from its rows.
+
+    Parameters
+    ----------
+    nodes : DataFrame
+        From :func:`jahwal.inputs.lit_elements.load_diagrams`.
+    figure_id : str
+    indicators : DataFrame, optional
+        The policy indicators (``jahwal.lit.load_policy(folder, "indicators")``).
+        A box text may name an indicator in braces, ``{gateway_months}``: it is
+        replaced by the indicator's latest value, so a rule stated as a number
+        lives in one file only.
+
+    Returns
+    -------
+    Diagram
+
+    Raises
+    ------
+    ValueError
+        When a box names an indicator that is not given.
 
     Examples
     --------
@@ -167,6 +188,20 @@ def policy_diagram(nodes: pd.DataFrame, figure_id: str) -> Diagram:
     if rows.empty:
         raise ValueError(f"'{figure_id}'의 상자가 없습니다 / no boxes for {figure_id!r}")
     key = "fig-" + figure_id.replace("그림 ", "").replace("Ⅱ", "II")
+    values: dict[str, Any] = {}
+    if indicators is not None:
+        latest = indicators.sort_values("year").groupby("indicator")["value"].last()
+        values = {k: int(v) for k, v in latest.items()}
+    rows = rows.copy()
+    for col in ("label", "detail"):
+        filled = []
+        for text in rows[col]:
+            for name in re.findall(r"\{(\w+)\}", text):
+                if name not in values:
+                    raise ValueError(f"{figure_id}: 상자 글의 '{{{name}}}'에 해당하는 정책 지표가 없습니다 / "
+                                     f"no indicator {name!r} for a box of {figure_id}")
+            filled.append(re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), text))
+        rows[col] = filled
     return flow_diagram(rows, key=key)
 
 
