@@ -1,5 +1,6 @@
 """Chapter Ⅱ: the overseas evaluation elements (표 Ⅱ-1–Ⅱ-6), the Korean records,
 the gap between them, the policy diagrams and the PRISMA check wording."""
+
 from __future__ import annotations
 
 import re
@@ -8,11 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from jahwal import lit
+
+from jahwal.analysis import literature as lit_analysis
 from jahwal.analysis.lit_gap import dimension_gap
 from jahwal.chapters import ch2_elements as ch2
 from jahwal.display.diagrams import DIAGRAM_CSS
+from jahwal.inputs import literature as lit_inputs
 from jahwal.inputs.lit_elements import load_diagrams, load_domestic_records, load_overseas_elements
+from jahwal.study import prisma
 
 ROOT = Path(__file__).resolve().parents[1]
 LIT = ROOT / "data" / "literature"
@@ -25,7 +29,7 @@ def elements() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def vocab() -> pd.DataFrame:
-    return lit.load_vocabulary(LIT)
+    return lit_inputs.load_vocabulary(LIT)
 
 
 @pytest.fixture
@@ -42,7 +46,7 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
 
 
 def test_every_chapter_ii_row_cites_a_key_that_resolves(elements):
-    keys = set(lit.load_bibliography(LIT)["bibtex_key"])
+    keys = set(lit_inputs.load_bibliography(LIT)["bibtex_key"])
     cited = [k for ks in elements["keys"] for k in ks]
     cited += load_domestic_records(LIT)["bibtex_key"].tolist()
     cited += load_diagrams(LIT)["bibtex_key"].tolist()
@@ -64,8 +68,16 @@ def test_items_per_table_follow_the_report(elements):
 
 def test_element_table_shows_dimension_labels_and_keys(elements, vocab):
     t = ch2.element_table(elements, "표 Ⅱ-2", vocab)
-    assert t["성과 차원"].tolist() == ["건강·신체기능", "비용·효율", "삶의 질·일상", "경험·만족", "건강·신체기능",
-                                    "정서·심리", "역량·주체성", "역량·주체성"]
+    assert t["성과 차원"].tolist() == [
+        "건강·신체기능",
+        "비용·효율",
+        "삶의 질·일상",
+        "경험·만족",
+        "건강·신체기능",
+        "정서·심리",
+        "역량·주체성",
+        "역량·주체성",
+    ]
     assert set(t["출처(BibTeX 키)"]) == {"ccmc2023"}
     t1 = ch2.element_table(elements, "표 Ⅱ-1", vocab)
     assert "구분" in t1.columns and t1["성과 차원"].iloc[-1] == "(방법: 혼합 방법)"
@@ -89,7 +101,7 @@ def test_unknown_key_and_dimension_are_named(folder):
     path = folder / "overseas_elements.csv"
     _edit(path, 4, "bibtex_keys", "warren1996; nosuch2020")
     _edit(path, 11, "dimension", "wellness")
-    with pytest.raises(lit.LiteratureError) as err:
+    with pytest.raises(lit_inputs.LiteratureError) as err:
         load_overseas_elements(folder)
     msg = str(err.value)
     assert f"{path} 4행, 열 'bibtex_keys', 값 'nosuch2020'" in msg and "references.bib" in msg
@@ -100,7 +112,7 @@ def test_unknown_key_and_dimension_are_named(folder):
 def test_diagram_rows_are_checked(folder):
     path = folder / "policy_diagrams.csv"
     _edit(path, 7, "step", "9")
-    with pytest.raises(lit.LiteratureError, match=r"7행, 열 'step', 값 '9'.*no such step"):
+    with pytest.raises(lit_inputs.LiteratureError, match=r"7행, 열 'step', 값 '9'.*no such step"):
         load_diagrams(folder)
 
 
@@ -123,21 +135,36 @@ def test_diagram_text_is_never_smaller_than_nine_css_pixels():
 
 
 def test_prisma_without_counts_says_checks_could_not_run():
-    checks = lit.check_prisma(None)
+    checks = prisma.check_prisma(None)
     text = ch2.prisma_check_sentence(checks)
     assert "할 수 없었습니다" in text and "맞았습니다" not in text
     assert set(ch2.prisma_check_table(checks)["결과"]) == {"점검할 수 없음"}
-    ok = {"database_results": 120, "register_results": 0, "duplicates": 20, "excluded_automatic": 0, "excluded_other": 0,
-              "records_screened": 100, "records_excluded": 70, "reports_sought": 30, "reports_not_retrieved": 2,
-              "reports_assessed": 28, "reports_excluded": {"대상 불일치": 10}, "reports_included": 18, "studies_included": 17}
-    assert ch2.prisma_check_sentence(lit.check_prisma(ok)) == "점검 5개 가운데 5개를 할 수 있었고, 그중 5개가 맞았습니다."
+    ok = {
+        "database_results": 120,
+        "register_results": 0,
+        "duplicates": 20,
+        "excluded_automatic": 0,
+        "excluded_other": 0,
+        "records_screened": 100,
+        "records_excluded": 70,
+        "reports_sought": 30,
+        "reports_not_retrieved": 2,
+        "reports_assessed": 28,
+        "reports_excluded": {"대상 불일치": 10},
+        "reports_included": 18,
+        "studies_included": 17,
+    }
+    assert (
+        ch2.prisma_check_sentence(prisma.check_prisma(ok))
+        == "점검 5개 가운데 5개를 할 수 있었고, 그중 5개가 맞았습니다."
+    )
 
 
 def test_diagram_rules_come_from_the_policy_indicators():
     nodes = load_diagrams(LIT)
-    ind = lit.load_policy(LIT, "indicators")
+    ind = lit_inputs.load_policy(LIT, "indicators")
     text = ch2.policy_diagram(nodes, "그림 Ⅱ-2", ind).text
-    months = lit.indicator_value(ind, "gateway_months")
+    months = lit_analysis.indicator_value(ind, "gateway_months")
     assert f"{months}개월 안에" in text and "{" not in text
     with pytest.raises(ValueError, match="no indicator"):
         ch2.policy_diagram(nodes, "그림 Ⅱ-2")

@@ -1,4 +1,5 @@
 """Summaries of a coded corpus: counting rules, co-occurrence, quotes, profiles, keywords."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -90,7 +91,7 @@ def test_cooccurrence_on_overlapping_spans(tiny):
     seg = tiny.segments.copy()
     # a second selection inside S3 (the same passage coded again, as a report quoting it twice would)
     extra = seg.iloc[[2]].assign(segment_id="S5", quote_id="S5", start=seg.iloc[2]["start"] + 1)
-    extra["text"] = tiny.sources["text"].iloc[0][extra["start"].item():extra["end"].item()]
+    extra["text"] = tiny.sources["text"].iloc[0][extra["start"].item() : extra["end"].item()]
     codings = pd.concat([tiny.codings, pd.DataFrame({"segment_id": ["S5"], "code_id": ["D.2"]})])
     t2 = replace(tiny, segments=pd.concat([seg, extra]), codings=codings).validate()
     pairs = cooccurrence(t2, "practitioners", level="대주제")
@@ -115,7 +116,15 @@ def test_representative_quotes_rule(corpus, tiny):
 
 def test_participant_tables_and_profiles_IV_1_IV_6(corpus):
     p = participant_table(corpus, "practitioners")
-    assert p.columns.tolist() == ["참여자", "보고서 표기", "성별", "연령", "담당업무", "자활사례관리 경력", "회기(가정)"]  # assignment assumed
+    assert p.columns.tolist() == [
+        "참여자",
+        "보고서 표기",
+        "성별",
+        "연령",
+        "담당업무",
+        "자활사례관리 경력",
+        "회기(가정)",
+    ]  # assignment assumed
     r = participant_table(corpus, "residents")
     assert "담당업무" not in r.columns and "자활사례관리 참여기간" in r.columns and len(r) == 25
     prof = participant_profile(corpus, ["practitioners", "residents"]).set_index(["group", "attribute", "category"])
@@ -163,7 +172,12 @@ def test_korean_headers():
 
 
 def test_nouns_and_distinctive_terms(corpus):
-    assert nouns("게이트웨이에서 사례관리자 선생님이 자존감을 높여 주셨어요.") == ["게이트웨이", "사례관리자", "선생님", "자존감"]
+    assert nouns("게이트웨이에서 사례관리자 선생님이 자존감을 높여 주셨어요.") == [
+        "게이트웨이",
+        "사례관리자",
+        "선생님",
+        "자존감",
+    ]
     terms = theme_terms(corpus, "residents", level="대주제")
     assert {"code_id", "name", "term", "n", "n_docs"} <= set(terms.columns)
     health = terms[terms["code_id"] == "R8.D5"].set_index("term")["n"]
@@ -197,7 +211,7 @@ def test_display_tables_and_domains(corpus):
 def test_keyword_table_and_figures(corpus):
     import matplotlib
 
-    from jahwal.figures import set_theme
+    from jahwal.display.figures import set_theme
     from jahwal.qual import plots
     from jahwal.qual.keywords import keyword_table
 
@@ -218,8 +232,13 @@ def test_keyword_table_and_figures(corpus):
 
 
 # ---------------------------------------------------------------- restored resident tables (표 Ⅳ-7–Ⅳ-11)
-RESIDENT_TABLES = {"experience": "표 Ⅳ-7", "outcomes": "표 Ⅳ-8", "factors": "표 Ⅳ-9", "limits": "표 Ⅳ-10",
-                   "suggestions": "표 Ⅳ-11"}
+RESIDENT_TABLES = {
+    "experience": "표 Ⅳ-7",
+    "outcomes": "표 Ⅳ-8",
+    "factors": "표 Ⅳ-9",
+    "limits": "표 Ⅳ-10",
+    "suggestions": "표 Ⅳ-11",
+}
 
 
 @pytest.mark.parametrize("domain", list(RESIDENT_TABLES))
@@ -276,8 +295,12 @@ def test_code_counts_reconcile_the_numbers_the_book_prints(corpus):
 def _other_corpus():
     """A small codebook of another year: its own domains, names and descriptions."""
     c = example_corpus()
-    c.codes["description"] = ["새 해의 참여자들은 일과 삶의 균형을 가장 큰 변화로 말합니다.", "쉬는 날이 생김", "",
-                              "가족과 보내는 시간"]
+    c.codes["description"] = [
+        "새 해의 참여자들은 일과 삶의 균형을 가장 큰 변화로 말합니다.",
+        "쉬는 날이 생김",
+        "",
+        "가족과 보내는 시간",
+    ]
     c.codes["name"] = ["새 성과", "여가의 회복", "휴식", "가족 시간"]
     return c
 
@@ -307,13 +330,12 @@ def test_chapter_iv_pages_keep_no_theme_prose_of_their_own(corpus):
     assert "2023년 연구의" not in text
     roots = corpus.codes[corpus.codes["parent_id"] == ""]
     assert not any(d[:20] in text for d in roots["description"])
-    assert all(theme_section(corpus, g, d)["intro"] for g, d in
-               [("practitioners", "purpose"), ("residents", "limits")])
+    assert all(theme_section(corpus, g, d)["intro"] for g, d in [("practitioners", "purpose"), ("residents", "limits")])
 
 
 def test_keywords_resting_on_one_occurrence_are_not_characteristic(corpus):
-    from jahwal.params import NotebookParameters
     from jahwal.qual.keywords import keyword_table, themes_without_keywords
+    from jahwal.study.params import NotebookParameters
 
     min_n = NotebookParameters().keyword_min_n
     assert min_n == 2
@@ -342,8 +364,13 @@ def test_residents_page_run_on_another_codebook_shows_only_its_own_text(corpus, 
     other = replace(other, codes=codes)
     folder = write_native(other, tmp_path / "qual")
     out = tmp_path / "43.ipynb"
-    pm.execute_notebook(str(root / "notebooks" / "43_residents.ipynb"), str(out), cwd=str(root), progress_bar=False,
-                        parameters={"qual_path": str(folder), "qual_groups": ["practitioners", "residents"]})
+    pm.execute_notebook(
+        str(root / "notebooks" / "43_residents.ipynb"),
+        str(out),
+        cwd=str(root),
+        progress_bar=False,
+        parameters={"qual_path": str(folder), "qual_groups": ["practitioners", "residents"]},
+    )
     import json
 
     shown = json.dumps(json.loads(out.read_text(encoding="utf-8")), ensure_ascii=False)

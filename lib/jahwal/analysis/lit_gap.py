@@ -1,5 +1,6 @@
 """Which outcome dimensions overseas evaluations measure and Korean 자활
 case management does not yet record (the gap Chapter Ⅴ's indicators answer)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -41,10 +42,11 @@ def dimension_gap(
 
     Examples
     --------
-    >>> from jahwal import lit
+    >>> from jahwal.analysis import literature as lit_analysis
+    >>> from jahwal.inputs import literature as lit_inputs
     >>> from jahwal.inputs.lit_elements import load_overseas_elements, load_domestic_records
     >>> g = dimension_gap(load_overseas_elements("data/literature"), load_domestic_records("data/literature"),
-    ...                   lit.load_vocabulary("data/literature"))
+    ...                   lit_inputs.load_vocabulary("data/literature"))
     >>> g.loc[g["gap"], "dimension"].tolist()
     ['emotional', 'social_relations', 'health', 'service_use', 'cost', 'quality_of_life', 'capability']
     """

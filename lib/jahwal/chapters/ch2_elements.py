@@ -4,12 +4,15 @@ figure, the policy diagrams (그림 Ⅱ-1, Ⅱ-2, Ⅱ-4, Ⅱ-5) and the PRISMA c
 Each function turns a tidy frame into the Korean table, diagram or sentence a
 notebook shows; the notebooks only place them.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
 import pandas as pd
+
+from jahwal.analysis import literature as lit_analysis
 from jahwal.display.diagrams import Diagram, bar_diagram, flow_diagram
 
 
@@ -38,9 +41,10 @@ def element_table(elements: pd.DataFrame, table_id: str, vocabulary: pd.DataFram
 
     Examples
     --------
-    >>> from jahwal import lit
+    >>> from jahwal.analysis import literature as lit_analysis
+    >>> from jahwal.inputs import literature as lit_inputs
     >>> from jahwal.inputs.lit_elements import load_overseas_elements
-    >>> t = element_table(load_overseas_elements("data/literature"), "표 Ⅱ-4", lit.load_vocabulary("data/literature"))
+    >>> t = element_table(load_overseas_elements("data/literature"), "표 Ⅱ-4", lit_inputs.load_vocabulary("data/literature"))
     >>> t.columns.tolist()
     ['번호', '평가 요소', '원어', '성과 차원', '출처(BibTeX 키)', '보고서 행']
     >>> t["성과 차원"].value_counts().to_dict()
@@ -51,15 +55,17 @@ def element_table(elements: pd.DataFrame, table_id: str, vocabulary: pd.DataFram
         raise ValueError(f"'{table_id}'에 해당하는 요소가 없습니다 / no elements for {table_id!r}")
     dims, methods = _labels(vocabulary, "dimension"), _labels(vocabulary, "method")
     dim = rows["dimension"].map(dims).where(rows["dimension"] != "", "(방법: " + rows["method"].map(methods) + ")")
-    out = pd.DataFrame({
-        "번호": rows["item_no"].astype(int).to_numpy(),
-        "구분": rows["group_ko"].to_numpy(),
-        "평가 요소": rows["element_ko"].to_numpy(),
-        "원어": rows["element_en"].to_numpy(),
-        "성과 차원": dim.to_numpy(),
-        "출처(BibTeX 키)": rows["bibtex_keys"].to_numpy(),
-        "보고서 행": rows["source_lines"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "번호": rows["item_no"].astype(int).to_numpy(),
+            "구분": rows["group_ko"].to_numpy(),
+            "평가 요소": rows["element_ko"].to_numpy(),
+            "원어": rows["element_en"].to_numpy(),
+            "성과 차원": dim.to_numpy(),
+            "출처(BibTeX 키)": rows["bibtex_keys"].to_numpy(),
+            "보고서 행": rows["source_lines"].to_numpy(),
+        }
+    )
     if out["구분"].nunique() <= 1:  # one heading for the whole table says nothing per row
         out = out.drop(columns="구분")
     if (out["원어"] == "").all():
@@ -93,12 +99,14 @@ def records_table(records: pd.DataFrame, vocabulary: pd.DataFrame) -> pd.DataFra
         ``기록 항목, 성과 차원, 출처(BibTeX 키), 보고서 행``.
     """
     dims = _labels(vocabulary, "dimension")
-    return pd.DataFrame({
-        "기록 항목": records["record_ko"].to_numpy(),
-        "성과 차원": records["dimension"].map(dims).to_numpy(),
-        "출처(BibTeX 키)": records["bibtex_key"].to_numpy(),
-        "보고서 행": records["source_lines"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "기록 항목": records["record_ko"].to_numpy(),
+            "성과 차원": records["dimension"].map(dims).to_numpy(),
+            "출처(BibTeX 키)": records["bibtex_key"].to_numpy(),
+            "보고서 행": records["source_lines"].to_numpy(),
+        }
+    )
 
 
 def gap_table(gap: pd.DataFrame) -> pd.DataFrame:
@@ -109,13 +117,15 @@ def gap_table(gap: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``성과 차원, 해외 평가 요소 수, 요소가 실린 표 수, 국내 기록 항목 수, 국내에서 기록``.
     """
-    return pd.DataFrame({
-        "성과 차원": gap["dimension_label"].to_numpy(),
-        "해외 평가 요소 수": gap["n_elements"].astype(int).to_numpy(),
-        "요소가 실린 표 수": gap["n_tables"].astype(int).to_numpy(),
-        "국내 기록 항목 수": gap["n_records"].astype(int).to_numpy(),
-        "국내에서 기록": gap["recorded"].map({True: "기록함", False: "기록하지 않음"}).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "성과 차원": gap["dimension_label"].to_numpy(),
+            "해외 평가 요소 수": gap["n_elements"].astype(int).to_numpy(),
+            "요소가 실린 표 수": gap["n_tables"].astype(int).to_numpy(),
+            "국내 기록 항목 수": gap["n_records"].astype(int).to_numpy(),
+            "국내에서 기록": gap["recorded"].map({True: "기록함", False: "기록하지 않음"}).to_numpy(),
+        }
+    )
 
 
 def gap_diagram(gap: pd.DataFrame) -> Diagram:
@@ -129,8 +139,15 @@ def gap_diagram(gap: pd.DataFrame) -> Diagram:
     고용: 1개
     """
     shown = gap[gap["n_elements"] > 0].sort_values("n_elements", ascending=False, kind="stable")
-    return bar_diagram(shown, label="dimension_label", value="n_elements", flag="gap", unit="개",
-                       legend=("국내 자활사례관리도 기록함", "국내 자활사례관리가 아직 기록하지 않음"), key="lit-gap")
+    return bar_diagram(
+        shown,
+        label="dimension_label",
+        value="n_elements",
+        flag="gap",
+        unit="개",
+        legend=("국내 자활사례관리도 기록함", "국내 자활사례관리가 아직 기록하지 않음"),
+        key="lit-gap",
+    )
 
 
 def gap_values(gap: pd.DataFrame) -> dict[str, Any]:
@@ -164,7 +181,7 @@ def policy_diagram(nodes: pd.DataFrame, figure_id: str, indicators: pd.DataFrame
         From :func:`jahwal.inputs.lit_elements.load_diagrams`.
     figure_id : str
     indicators : DataFrame, optional
-        The policy indicators (``jahwal.lit.load_policy(folder, "indicators")``).
+        The policy indicators (``jahwal.inputs.literature.load_policy(folder, "indicators")``).
         A box text may name an indicator in braces, ``{gateway_months}``: it is
         replaced by the indicator's latest value, so a rule stated as a number
         lives in one file only.
@@ -198,8 +215,10 @@ def policy_diagram(nodes: pd.DataFrame, figure_id: str, indicators: pd.DataFrame
         for text in rows[col]:
             for name in re.findall(r"\{(\w+)\}", text):
                 if name not in values:
-                    raise ValueError(f"{figure_id}: 상자 글의 '{{{name}}}'에 해당하는 정책 지표가 없습니다 / "
-                                     f"no indicator {name!r} for a box of {figure_id}")
+                    raise ValueError(
+                        f"{figure_id}: 상자 글의 '{{{name}}}'에 해당하는 정책 지표가 없습니다 / "
+                        f"no indicator {name!r} for a box of {figure_id}"
+                    )
             filled.append(re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), text))
         rows[col] = filled
     return flow_diagram(rows, key=key)
@@ -235,12 +254,14 @@ def prisma_check_table(checks: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         ``점검, 계산값, 보고값, 결과``.
     """
-    return pd.DataFrame({
-        "점검": checks["description"].to_numpy(),
-        "계산값": checks["expected"].to_numpy(),
-        "보고값": checks["observed"].to_numpy(),
-        "결과": checks["status"].map(_PRISMA_STATUS).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "점검": checks["description"].to_numpy(),
+            "계산값": checks["expected"].to_numpy(),
+            "보고값": checks["observed"].to_numpy(),
+            "결과": checks["status"].map(_PRISMA_STATUS).to_numpy(),
+        }
+    )
 
 
 def prisma_check_sentence(checks: pd.DataFrame) -> str:
@@ -268,19 +289,20 @@ def prisma_check_sentence(checks: pd.DataFrame) -> str:
     return text
 
 
-def evidence_values(matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.DataFrame,
-                    contrast: pd.DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
+def evidence_values(
+    matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.DataFrame, contrast: pd.DataFrame
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Every number and name the evidence-map page (21) cites.
 
     Parameters
     ----------
     matrix : DataFrame
-        The whole literature matrix (``jahwal.lit.load_matrix``).
+        The whole literature matrix (``jahwal.inputs.literature.load_matrix``).
     works : DataFrame
-        The selected research works (``jahwal.lit.filter_matrix``).
+        The selected research works (``jahwal.analysis.literature.filter_matrix``).
     vocabulary : DataFrame
     contrast : DataFrame
-        ``jahwal.lit.dimension_contrast`` of ``works``.
+        ``jahwal.analysis.literature.dimension_contrast`` of ``works``.
 
     Returns
     -------
@@ -290,16 +312,15 @@ def evidence_values(matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.Da
 
     Examples
     --------
-    >>> from jahwal import lit
-    >>> m, v = lit.load_matrix("data/literature"), lit.load_vocabulary("data/literature")
-    >>> w = lit.filter_matrix(m, work_types=["research"])
-    >>> vals, digits = evidence_values(m, w, v, lit.dimension_contrast(w, v))
+    >>> from jahwal.analysis import literature as lit_analysis
+    >>> from jahwal.inputs import literature as lit_inputs
+    >>> m, v = lit_inputs.load_matrix("data/literature"), lit_inputs.load_vocabulary("data/literature")
+    >>> w = lit_analysis.filter_matrix(m, work_types=["research"])
+    >>> vals, digits = evidence_values(m, w, v, lit_analysis.dimension_contrast(w, v))
     >>> vals["ch2_n_works"], vals["ch2_n_overseas"], vals["ch2_n_domestic"], vals["ch2_top_domestic"]
     (70, 31, 39, '사례관리 수행·과정')
     """
-    from jahwal import lit
-
-    top_d, top_o = lit.top_dimension(contrast, "국내"), lit.top_dimension(contrast, "해외")
+    top_d, top_o = lit_analysis.top_dimension(contrast, "국내"), lit_analysis.top_dimension(contrast, "해외")
     c = contrast.set_index("dimension")
     v: dict[str, Any] = {
         "ch2_n_works": len(works),
@@ -310,8 +331,10 @@ def evidence_values(matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.Da
         "ch2_n_no_country": int((works["country"] == "XX").sum()),
         "ch2_n_no_dimension": int((works["dimensions"].map(len) == 0).sum()),
         "ch2_n_dimensions": int((vocabulary["kind"] == "dimension").sum()),
-        "ch2_top_domestic": top_d["dimension_label"], "ch2_top_overseas": top_o["dimension_label"],
-        "ch2_top_domestic_pct": float(top_d["pct"]), "ch2_top_overseas_pct": float(top_o["pct"]),
+        "ch2_top_domestic": top_d["dimension_label"],
+        "ch2_top_overseas": top_o["dimension_label"],
+        "ch2_top_domestic_pct": float(top_d["pct"]),
+        "ch2_top_overseas_pct": float(top_o["pct"]),
     }
     for dim in ("cost", "process"):
         for region in ("overseas", "domestic"):
@@ -320,8 +343,14 @@ def evidence_values(matrix: pd.DataFrame, works: pd.DataFrame, vocabulary: pd.Da
     return v, digits
 
 
-def policy_values(events: pd.DataFrame, indicators: pd.DataFrame, staff: pd.DataFrame, roles: pd.DataFrame,
-                  plans: pd.DataFrame, awards: pd.DataFrame) -> tuple[dict[str, Any], dict[str, int]]:
+def policy_values(
+    events: pd.DataFrame,
+    indicators: pd.DataFrame,
+    staff: pd.DataFrame,
+    roles: pd.DataFrame,
+    plans: pd.DataFrame,
+    awards: pd.DataFrame,
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Every number the policy page (22) cites, from its policy tables.
 
     Returns
@@ -333,43 +362,56 @@ def policy_values(events: pd.DataFrame, indicators: pd.DataFrame, staff: pd.Data
 
     Examples
     --------
-    >>> from jahwal import lit
-    >>> load = lambda n: lit.load_policy("data/literature", n)
+    >>> from jahwal.analysis import literature as lit_analysis
+    >>> from jahwal.inputs import literature as lit_inputs
+    >>> load = lambda n: lit_inputs.load_policy("data/literature", n)
     >>> v, d = policy_values(load("timeline"), load("indicators"), load("staff"), load("team_roles"),
     ...                      load("plans"), load("awards"))
     >>> v["ch2_cm_first"], v["ch2_cm_last"], round(v["ch2_cm_pct"], 1), v["ch2_fail_year"], d["ch2_budget_ratio"]
     (60, 125, 50.0, '2022', 2)
     """
-    from jahwal import lit
-
-    cm, budget, pilot = (lit.indicator_series(indicators, k) for k in ("case_managers", "cm_budget", "pilot_sigungu"))
-    total = lit.indicator_value(indicators, "centres_total")
-    t = lit.staff_totals(staff, total).set_index("role")
+    cm, budget, pilot = (
+        lit_analysis.indicator_series(indicators, k) for k in ("case_managers", "cm_budget", "pilot_sigungu")
+    )
+    total = lit_analysis.indicator_value(indicators, "centres_total")
+    t = lit_analysis.staff_totals(staff, total).set_index("role")
     totals = awards[awards["is_total"]].set_index("year")["entries"]
     fail = awards.loc[(awards["category"] == "실패사례") & awards["entries"].notna(), "year"]
     v: dict[str, Any] = {
-        "ch2_n_events": len(events), "ch2_first_year": str(events["year"].min()),
+        "ch2_n_events": len(events),
+        "ch2_first_year": str(events["year"].min()),
         "ch2_last_year": str(events["year"].max()),
-        "ch2_pilot_year1": str(pilot["year"].iloc[0]), "ch2_pilot_2007": int(pilot["value"].iloc[0]),
-        "ch2_pilot_year2": str(pilot["year"].iloc[1]), "ch2_pilot_2011": int(pilot["value"].iloc[1]),
-        "ch2_cm_first": int(cm["value"].iloc[0]), "ch2_cm_first_year": str(cm["year"].iloc[0]),
-        "ch2_cm_last": int(cm["value"].iloc[-1]), "ch2_cm_last_year": str(cm["year"].iloc[-1]),
-        "ch2_budget_first": int(budget["value"].iloc[0]), "ch2_budget_last": int(budget["value"].iloc[-1]),
+        "ch2_pilot_year1": str(pilot["year"].iloc[0]),
+        "ch2_pilot_2007": int(pilot["value"].iloc[0]),
+        "ch2_pilot_year2": str(pilot["year"].iloc[1]),
+        "ch2_pilot_2011": int(pilot["value"].iloc[1]),
+        "ch2_cm_first": int(cm["value"].iloc[0]),
+        "ch2_cm_first_year": str(cm["year"].iloc[0]),
+        "ch2_cm_last": int(cm["value"].iloc[-1]),
+        "ch2_cm_last_year": str(cm["year"].iloc[-1]),
+        "ch2_budget_first": int(budget["value"].iloc[0]),
+        "ch2_budget_last": int(budget["value"].iloc[-1]),
         "ch2_budget_ratio": float(budget["value"].iloc[-1] / budget["value"].iloc[0]),
-        "ch2_cm_centres": int(t.at["자활사례관리자", "centres"]), "ch2_gw_centres": int(t.at["게이트웨이 전담관리자", "centres"]),
-        "ch2_ac_centres": int(t.at["통장사례관리자", "centres"]), "ch2_ac_persons": int(t.at["통장사례관리자", "persons"]),
-        "ch2_centres_total": total, "ch2_staff_as_of": staff["as_of"].iloc[0],
-        "ch2_cm_pct": float(t.at["자활사례관리자", "pct_centres"]), "ch2_gw_pct": float(t.at["게이트웨이 전담관리자", "pct_centres"]),
+        "ch2_cm_centres": int(t.at["자활사례관리자", "centres"]),
+        "ch2_gw_centres": int(t.at["게이트웨이 전담관리자", "centres"]),
+        "ch2_ac_centres": int(t.at["통장사례관리자", "centres"]),
+        "ch2_ac_persons": int(t.at["통장사례관리자", "persons"]),
+        "ch2_centres_total": total,
+        "ch2_staff_as_of": staff["as_of"].iloc[0],
+        "ch2_cm_pct": float(t.at["자활사례관리자", "pct_centres"]),
+        "ch2_gw_pct": float(t.at["게이트웨이 전담관리자", "pct_centres"]),
         "ch2_ac_pct": float(t.at["통장사례관리자", "pct_centres"]),
         "ch2_n_roles": len(roles),
-        "ch2_review_months": lit.indicator_value(indicators, "goal_review_months"),
-        "ch2_gw_months": lit.indicator_value(indicators, "gateway_months"),
-        "ch2_gw_ext": lit.indicator_value(indicators, "gateway_extension_months"),
-        "ch2_gw_max": lit.indicator_value(indicators, "gateway_max_entries"),
-        "ch2_max_years": lit.indicator_value(indicators, "participation_max_years"),
+        "ch2_review_months": lit_analysis.indicator_value(indicators, "goal_review_months"),
+        "ch2_gw_months": lit_analysis.indicator_value(indicators, "gateway_months"),
+        "ch2_gw_ext": lit_analysis.indicator_value(indicators, "gateway_extension_months"),
+        "ch2_gw_max": lit_analysis.indicator_value(indicators, "gateway_max_entries"),
+        "ch2_max_years": lit_analysis.indicator_value(indicators, "participation_max_years"),
         "ch2_plan_years": int(plans["period_end"].iloc[0] - plans["period_start"].iloc[0] + 1),
-        "ch2_fail_year": str(fail.min()), "ch2_awards_first": int(totals.min()), "ch2_awards_last": int(totals.max()),
-        "ch2_eval_days": lit.indicator_value(indicators, "evaluation_min_days"),
+        "ch2_fail_year": str(fail.min()),
+        "ch2_awards_first": int(totals.min()),
+        "ch2_awards_last": int(totals.max()),
+        "ch2_eval_days": lit_analysis.indicator_value(indicators, "evaluation_min_days"),
     }
     digits = {"ch2_budget_ratio": 2, "ch2_cm_pct": 1, "ch2_gw_pct": 1, "ch2_ac_pct": 1}
     return v, digits

@@ -5,6 +5,7 @@ selectable, wraps on a narrow phone screen and never shrinks below the page's
 font size. Each function returns a :class:`Diagram`, which a notebook glues
 with :func:`glue_diagram` and places with ``{glue:figure}`` like any figure.
 """
+
 from __future__ import annotations
 
 import html
@@ -117,8 +118,11 @@ def flow_diagram(nodes: pd.DataFrame, key: str = "") -> Diagram:
         no = str(s.step)
         if no in span_of:
             last, label, detail = span_of[no]
-            parts.append(f'</ol><div class="jd-span"><span class="jd-span-label">{_e(label)}'
-                         + (f"<small>{_e(detail)}</small>" if detail else "") + '</span><ol class="jd-flow">')
+            parts.append(
+                f'</ol><div class="jd-span"><span class="jd-span-label">{_e(label)}'
+                + (f"<small>{_e(detail)}</small>" if detail else "")
+                + '</span><ol class="jd-flow">'
+            )
             text.append(f"[{label}: {detail}]" if detail else f"[{label}]")
             open_span = last
         chips = items[items["step"].astype(str) == no]["label"].tolist()
@@ -189,9 +193,11 @@ def bar_diagram(
     parts, text = [], []
     plain, flagged = legend
     if plain or flagged:
-        parts.append('<div class="jd-legend">'
-                     f'<span><span class="jd-swatch" style="background:#4e79a7"></span>{_e(plain)}</span>'
-                     f'<span><span class="jd-swatch" style="background:#e15759"></span>{_e(flagged)}</span></div>')
+        parts.append(
+            '<div class="jd-legend">'
+            f'<span><span class="jd-swatch" style="background:#4e79a7"></span>{_e(plain)}</span>'
+            f'<span><span class="jd-swatch" style="background:#e15759"></span>{_e(flagged)}</span></div>'
+        )
     parts.append('<div class="jd-bars">')
     for r in bars.itertuples(index=False):
         v, f = float(getattr(r, value)), bool(getattr(r, flag))

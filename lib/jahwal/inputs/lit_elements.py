@@ -13,22 +13,45 @@ method is a code of ``vocabulary.csv``. A bad cell stops the build with one
 message per problem naming the file, the row (as a spreadsheet numbers it),
 the column and the value.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pandas as pd
-from jahwal import lit
+
+from jahwal.inputs import literature as lit
 
 ELEMENTS_FILE = "overseas_elements.csv"
 RECORDS_FILE = "domestic_records.csv"
 DIAGRAMS_FILE = "policy_diagrams.csv"
-ELEMENT_COLUMNS = ("table_id", "item_no", "group_ko", "element_ko", "element_en", "dimension", "method",
-                   "bibtex_keys", "source_page", "source_lines", "note")
+ELEMENT_COLUMNS = (
+    "table_id",
+    "item_no",
+    "group_ko",
+    "element_ko",
+    "element_en",
+    "dimension",
+    "method",
+    "bibtex_keys",
+    "source_page",
+    "source_lines",
+    "note",
+)
 RECORD_COLUMNS = ("item_no", "record_ko", "dimension", "bibtex_key", "source_page", "source_lines", "note")
-DIAGRAM_COLUMNS = ("figure_id", "order", "kind", "step", "label", "detail", "bibtex_key", "source_page",
-                   "source_lines", "note")
+DIAGRAM_COLUMNS = (
+    "figure_id",
+    "order",
+    "kind",
+    "step",
+    "label",
+    "detail",
+    "bibtex_key",
+    "source_page",
+    "source_lines",
+    "note",
+)
 DIAGRAM_KINDS = ("step", "item", "span", "note")
 _TABLE_RE = r"^표 Ⅱ-\d+$"
 _FIGURE_RE = r"^그림 Ⅱ-\d+$"
@@ -45,19 +68,21 @@ def _check_keys(path: Path, df: pd.DataFrame, col: str, keys: set[str], problems
             problems.append(f"{_where(path, i, col, cell)}: 출처 키가 없습니다 / no BibTeX key")
         for k in cited:
             if k not in keys:
-                problems.append(f"{_where(path, i, col, k)}: {lit.BIB_FILE}에 없는 키입니다 / "
-                                f"key not in {lit.BIB_FILE}")
+                problems.append(
+                    f"{_where(path, i, col, k)}: {lit.BIB_FILE}에 없는 키입니다 / key not in {lit.BIB_FILE}"
+                )
 
 
 def _check_codes(path: Path, df: pd.DataFrame, col: str, allowed: dict[str, str], problems: list[str]) -> None:
     for i, v in df[col].items():
         if v and v not in allowed:
-            problems.append(f"{_where(path, i, col, v)}: 어휘에 없는 부호입니다 / not a vocabulary code "
-                            f"(known: {', '.join(allowed)})")
+            problems.append(
+                f"{_where(path, i, col, v)}: 어휘에 없는 부호입니다 / not a vocabulary code "
+                f"(known: {', '.join(allowed)})"
+            )
 
 
-def _check_pattern(path: Path, df: pd.DataFrame, col: str, pattern: str, optional: bool,
-                   problems: list[str]) -> None:
+def _check_pattern(path: Path, df: pd.DataFrame, col: str, pattern: str, optional: bool, problems: list[str]) -> None:
     for i, v in df[col].items():
         if (v or not optional) and not re.match(pattern, v):
             problems.append(f"{_where(path, i, col, v)}: 형식이 맞지 않습니다 / does not match {pattern}")
@@ -66,8 +91,10 @@ def _check_pattern(path: Path, df: pd.DataFrame, col: str, pattern: str, optiona
 def _check_unique(path: Path, df: pd.DataFrame, cols: tuple[str, ...], problems: list[str]) -> None:
     dup = df[df.duplicated(list(cols), keep="first")]
     for i, r in dup.iterrows():
-        problems.append(f"{path} {lit._row_no(i)}행: ({', '.join(cols)}) = {tuple(r[list(cols)])}이 앞 행과 겹칩니다 / "
-                        "duplicate key")
+        problems.append(
+            f"{path} {lit._row_no(i)}행: ({', '.join(cols)}) = {tuple(r[list(cols)])}이 앞 행과 겹칩니다 / "
+            "duplicate key"
+        )
 
 
 def load_overseas_elements(folder: str | Path) -> pd.DataFrame:
@@ -87,7 +114,7 @@ def load_overseas_elements(folder: str | Path) -> pd.DataFrame:
 
     Raises
     ------
-    jahwal.lit.LiteratureError
+    jahwal.inputs.literature.LiteratureError
         Naming file, row, column and value for each problem.
 
     Examples
@@ -111,8 +138,10 @@ def load_overseas_elements(folder: str | Path) -> pd.DataFrame:
     _check_codes(path, df, "method", lit._terms(vocab, "method"), problems)
     for i, r in df.iterrows():
         if not r["dimension"] and not r["method"]:
-            problems.append(f"{path} {lit._row_no(i)}행: 'dimension'과 'method'가 모두 비었습니다 / "
-                            "a row needs a dimension or a method")
+            problems.append(
+                f"{path} {lit._row_no(i)}행: 'dimension'과 'method'가 모두 비었습니다 / "
+                "a row needs a dimension or a method"
+            )
     _check_keys(path, df, "bibtex_keys", keys, problems)
     _check_unique(path, df, ("table_id", "item_no"), problems)
     lit._raise(problems)
@@ -198,18 +227,22 @@ def load_diagrams(folder: str | Path) -> pd.DataFrame:
     steps = {(f, s) for f, s, k in zip(df["figure_id"], df["step"], df["kind"]) if k == "step"}
     for i, r in df.iterrows():
         if r["kind"] not in DIAGRAM_KINDS:
-            problems.append(f"{_where(path, i, 'kind', r['kind'])}: {', '.join(DIAGRAM_KINDS)} 중 하나여야 합니다 / "
-                            "unknown kind")
+            problems.append(
+                f"{_where(path, i, 'kind', r['kind'])}: {', '.join(DIAGRAM_KINDS)} 중 하나여야 합니다 / unknown kind"
+            )
         elif r["kind"] in ("step", "item") and not re.match(lit._INT_RE, r["step"]):
             problems.append(f"{_where(path, i, 'step', r['step'])}: 단계 번호가 필요합니다 / a step number is needed")
         elif r["kind"] == "item" and (r["figure_id"], r["step"]) not in steps:
-            problems.append(f"{_where(path, i, 'step', r['step'])}: 같은 그림에 이 단계가 없습니다 / "
-                            "no such step in this figure")
+            problems.append(
+                f"{_where(path, i, 'step', r['step'])}: 같은 그림에 이 단계가 없습니다 / no such step in this figure"
+            )
         elif r["kind"] == "span":
             ends = r["step"].split("-")
             if len(ends) != 2 or any((r["figure_id"], e) not in steps for e in ends):
-                problems.append(f"{_where(path, i, 'step', r['step'])}: 'a-b' 꼴의 있는 단계여야 합니다 / "
-                                "a span needs existing steps 'a-b'")
+                problems.append(
+                    f"{_where(path, i, 'step', r['step'])}: 'a-b' 꼴의 있는 단계여야 합니다 / "
+                    "a span needs existing steps 'a-b'"
+                )
     lit._raise(problems)
     out = df.copy()
     out["order"] = out["order"].astype(int)

@@ -10,6 +10,7 @@ Examples
 >>> code_frequencies(example_corpus(), level="대주제")[["name", "n_quotes"]].values.tolist()
 [['마음의 변화', 3], ['관계의 변화', 2]]
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,11 +21,11 @@ from .analysis import (
     SHARED_DOMAINS,
     code_count_table,
     code_counts,
-    comparison_table,
-    comparison_values,
     code_frequencies,
     code_participant_matrix,
     code_tree,
+    comparison_table,
+    comparison_values,
     cooccurrence,
     domain_comparison,
     group_values,
