@@ -12,7 +12,7 @@ import pytest
 
 from jahwal.analysis import literature as lit_analysis
 from jahwal.analysis.lit_gap import dimension_gap
-from jahwal.chapters import ch2_elements as ch2
+from jahwal.chapters import ch2
 from jahwal.display.diagrams import DIAGRAM_CSS
 from jahwal.inputs import literature as lit_inputs
 from jahwal.inputs.lit_elements import load_diagrams, load_domestic_records, load_overseas_elements
