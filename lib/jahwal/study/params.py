@@ -132,6 +132,7 @@ class NotebookParameters(_Strict):
     quotes_per_theme: int = Field(2, ge=0)
     min_count: int = Field(1, ge=0)
     qual_levels: dict[str, str] = Field(default_factory=lambda: {"practitioners": "대주제", "residents": "하위주제"})
+    keyword_min_n: int = Field(2, ge=1)
     # synthesis
     framework_dir: str = "data/framework"
 
