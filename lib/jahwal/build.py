@@ -511,6 +511,11 @@ def build(
         ctx.log["disclosure"] = disclosure.check_notebooks(
             pages, threshold=params.parameters.suppression_threshold, root=stage_dir
         )
+        from . import ledger_gate
+
+        ctx.log["attacker_check"] = ledger_gate.check_book(
+            [stage_dir / r.source for r in runs], threshold=params.parameters.suppression_threshold
+        )
         echo("5/6 책 만들기 / rendering with jupyter-book")
         html = render(ctx, stage_dir, strict=strict)
         ctx.log["html_scan"] = disclosure.scan_html(html, threshold=params.parameters.suppression_threshold)

@@ -1,0 +1,333 @@
+"""The attacker's calculation over the ledger, and complementary suppression chosen with it.
+
+For a suppressed cell, an attacker who reads everything the book publishes knows
+the ledger's relations (a total is the sum of its parts), the published values,
+and that counts are not negative. The smallest and largest values the cell can
+take under these constraints are two linear programmes (solved with HiGHS
+through :func:`scipy.optimize.linprog`). The cell is protected when this
+interval is at least as wide as the protection interval: by default it cannot be
+pinned down to within ±``threshold`` (width ``2 * threshold``), and it can never
+be shown to lie in 1 … ``threshold - 1``.
+
+:func:`plan` chooses the cells to suppress for a whole book at once: the primary
+cells (1 … ``threshold - 1`` persons), then, while some suppressed cell is not
+protected, the cell with the fewest persons among those that share a relation
+with it (never a total that the report publishes), across all linked tables.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from .ledger import CellKey, Ledger, Relation
+
+
+@dataclass(frozen=True)
+class Interval:
+    """What an attacker can learn about one suppressed cell."""
+
+    key: CellKey
+    low: float
+    high: float  # ``math.inf`` when unbounded
+    revealed_by: tuple[str, ...] = ()
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
+
+    def text(self) -> str:
+        hi = "∞" if math.isinf(self.high) else f"{self.high:,.0f}"
+        return f"[{self.low:,.0f}, {hi}]"
+
+
+def protected(low: float, high: float, threshold: int, width: float | None = None) -> bool:
+    """Whether an attacker's interval ``[low, high]`` keeps a cell protected.
+
+    Examples
+    --------
+    >>> protected(0, 40, 10)
+    True
+    >>> protected(0, 8, 10)  # pinned within ±10
+    False
+    >>> protected(3, 3, 10)
+    False
+    >>> protected(100, 125, 10)
+    True
+    """
+    width = 2 * threshold if width is None else width
+    high = math.inf if high is None else high
+    if low >= 1 - 1e-9 and high <= threshold - 1 + 1e-9:
+        return False  # shown to lie in 1 … threshold - 1
+    return high - low >= width - 1e-9
+
+
+class Attacker:
+    """Interval bounds of cells given the relations and the known (published) values.
+
+    Parameters
+    ----------
+    relations : list of Relation
+    known : dict
+        ``{CellKey: value}`` of the published cells.
+    sources : dict, optional
+        ``{CellKey: [table keys]}`` where each known cell is published, for messages.
+    """
+
+    def __init__(self, relations: Iterable[Relation], known: Mapping[CellKey, float],
+                 sources: Mapping[CellKey, Iterable[str]] | None = None) -> None:
+        self.relations = list(relations)
+        self.known = dict(known)
+        self.sources = {k: list(v) for k, v in (sources or {}).items()}
+        self._touching: dict[CellKey, list[int]] = {}
+        parent: dict[CellKey, CellKey] = {}
+
+        def find(x: CellKey) -> CellKey:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, r in enumerate(self.relations):
+            cells = [r.total, *r.parts]
+            for c in cells:
+                self._touching.setdefault(c, []).append(i)
+            # only unknown cells link relations: a known cell is a constant
+            unknown = [c for c in cells if c not in self.known]
+            for c in unknown[1:]:
+                ra, rb = find(unknown[0]), find(c)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            if unknown:
+                find(unknown[0])
+        self._find = find
+        self._components: dict[CellKey, list[int]] = {}
+        for i, r in enumerate(self.relations):
+            unknown = [c for c in [r.total, *r.parts] if c not in self.known]
+            if unknown:
+                self._components.setdefault(find(unknown[0]), []).append(i)
+        self.n_lps = 0
+
+    def neighbours(self, key: CellKey) -> list[CellKey]:
+        """Cells that share a relation with ``key``."""
+        out: dict[CellKey, None] = {}
+        for i in self._touching.get(key, []):
+            r = self.relations[i]
+            for c in [r.total, *r.parts]:
+                if c != key:
+                    out[c] = None
+        return list(out)
+
+    def interval(self, key: CellKey) -> Interval:
+        """Smallest and largest value of ``key`` over everything published."""
+        revealed = sorted({s for c in self.neighbours(key) if c in self.known for s in self.sources.get(c, [])})
+        if key in self.known:
+            v = self.known[key]
+            return Interval(key, v, v, tuple(sorted(set(self.sources.get(key, [])))))
+        rels = [self.relations[i] for i in self._components.get(self._find(key), [])]
+        if not rels:
+            return Interval(key, 0.0, math.inf, ())
+        from scipy.optimize import linprog
+
+        unknown = sorted({c for r in rels for c in [r.total, *r.parts] if c not in self.known})
+        col = {c: j for j, c in enumerate(unknown)}
+        a = np.zeros((len(rels), len(unknown)))
+        b = np.zeros(len(rels))
+        for i, r in enumerate(rels):
+            for c, sign in [(r.total, 1.0)] + [(p, -1.0) for p in r.parts]:
+                if c in self.known:
+                    b[i] -= sign * self.known[c]
+                else:
+                    a[i, col[c]] += sign
+        bounds = [(0, None)] * len(unknown)
+        c = np.zeros(len(unknown))
+        c[col[key]] = 1.0
+        lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        self.n_lps += 2
+        if lo.status == 2 or hi.status == 2:
+            raise ValueError(
+                f"공개된 수치끼리 맞지 않습니다(합계와 부분의 합이 다름) / the published counts contradict each other "
+                f"around {key.label()} ({', '.join(revealed)})"
+            )
+        low = max(0.0, float(lo.fun)) if lo.status == 0 else 0.0
+        high = math.inf if hi.status == 3 else float(-hi.fun)
+        return Interval(key, round(low, 6), round(high, 6) if not math.isinf(high) else high, tuple(revealed))
+
+
+def ledger_attacker(ledger: Ledger) -> Attacker:
+    """The attacker who reads a book's ledger as published."""
+    known = {e.key: e.value for e in ledger if e.value is not None}
+    sources = {e.key: e.shown for e in ledger}
+    return Attacker(ledger.relations(), known, sources)
+
+
+@dataclass
+class CheckResult:
+    """The attacker check of a book: every suppressed cell with its interval."""
+
+    threshold: int
+    width: float
+    intervals: list[Interval]
+    failures: list[Interval]
+    hidden_in: dict[CellKey, list[str]]
+    n_relations: int
+    n_cells: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def messages(self) -> list[str]:
+        """One Korean and English line per failing cell."""
+        out = []
+        for f in self.failures:
+            where = ", ".join(self.hidden_in.get(f.key, [])) or "-"
+            by = ", ".join(f.revealed_by) or "-"
+            out.append(
+                f"{where}에서 숨긴 칸 '{f.key.label()}'의 값을 {by}의 공개 수치로 {f.text()} 범위로 좁힐 수 있습니다"
+                f"(보호 구간 폭 {self.width:g} 미만) / the suppressed cell '{f.key.label()}' (hidden in {where}) is "
+                f"narrowed to {f.text()} by the counts published in {by} (protection width {self.width:g})"
+            )
+        return out
+
+    def summary(self) -> dict[str, object]:
+        return {
+            "threshold": self.threshold,
+            "protection_width": self.width,
+            "cells": self.n_cells,
+            "relations": self.n_relations,
+            "suppressed": len(self.intervals),
+            "failures": [f.key.label() + " " + f.text() for f in self.failures],
+        }
+
+
+def check(ledger: Ledger, threshold: int, width: float | None = None) -> CheckResult:
+    """Run the attacker's calculation on every suppressed cell of ``ledger``.
+
+    Examples
+    --------
+    >>> from jahwal.ledger import CellKey, Ledger
+    >>> led = Ledger()
+    >>> led.set_domain("IAP", ["수립", "미수립", "미입력"])
+    >>> led.add(CellKey.make("p", {"연도": 2019}), 40278, "fig-III-11")
+    >>> led.add(CellKey.make("p", {"연도": 2019, "IAP": "수립"}), 27870, "tab-III-S1")
+    >>> led.add(CellKey.make("p", {"연도": 2019, "IAP": "미입력"}), 12405, "tab-III-S1")
+    >>> led.add(CellKey.make("p", {"연도": 2019, "IAP": "미수립"}), None, "tab-III-4")
+    >>> res = check(led, 10)
+    >>> res.ok, res.failures[0].text(), res.failures[0].revealed_by
+    (False, '[3, 3]', ('fig-III-11', 'tab-III-S1'))
+    """
+    width = 2 * threshold if width is None else float(width)
+    att = ledger_attacker(ledger)
+    intervals, failures = [], []
+    for key in ledger.suppressed():
+        iv = att.interval(key)
+        intervals.append(iv)
+        if not protected(iv.low, iv.high, threshold, width):
+            failures.append(iv)
+    return CheckResult(threshold, width, intervals, failures, {e.key: e.hidden for e in ledger if e.hidden},
+                       len(att.relations), len(ledger))
+
+
+class ProtectionError(ValueError):
+    """No choice of complementary cells protects a cell (the totals that must stay pin it)."""
+
+
+@dataclass
+class Plan:
+    """Cells to suppress in a whole book: primary and complementary."""
+
+    primary: list[CellKey]
+    complementary: list[CellKey]
+    intervals: list[Interval]
+    n_lps: int = 0
+
+    @property
+    def suppressed(self) -> set[CellKey]:
+        return set(self.primary) | set(self.complementary)
+
+
+def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
+    """Choose primary and complementary suppression jointly for every table in ``ledger``.
+
+    ``ledger`` holds the true counts of every cell the book will publish (keep
+    flags mark totals that the report publishes). Primary cells are the counts
+    1 … ``threshold - 1``. Then, while a suppressed cell's attacker interval is
+    narrower than the protection interval, the cell with the fewest persons among
+    its relation neighbours (then theirs, ring by ring) that is neither suppressed
+    nor a kept total is suppressed too.
+
+    Raises
+    ------
+    ProtectionError
+        When a cell cannot be protected without suppressing a kept total.
+
+    Examples
+    --------
+    >>> from jahwal.ledger import CellKey, Ledger
+    >>> led = Ledger()
+    >>> led.set_domain("IAP", ["수립", "미수립", "미입력"])
+    >>> led.add(CellKey.make("p", {"연도": 2019}), 40278, "fig-III-11", keep=True)
+    >>> for s, v in [("수립", 27870), ("미수립", 3), ("미입력", 12405)]:
+    ...     led.add(CellKey.make("p", {"연도": 2019, "IAP": s}), v, "tab-III-4")
+    >>> p = plan(led, 10)
+    >>> [k.get("IAP") for k in p.primary], [k.get("IAP") for k in p.complementary]
+    (['미수립'], ['미입력'])
+    """
+    width = 2 * threshold if width is None else float(width)
+    values = {e.key: e.value for e in ledger if e.value is not None}
+    keep = {e.key for e in ledger if e.keep}
+    primary = sorted(k for k, v in values.items() if 1 <= v < threshold)
+    suppressed = set(primary)
+    relations = ledger.relations()
+    complementary: list[CellKey] = []
+    n_lps = 0
+    while True:
+        att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
+        failing = None
+        for key in sorted(suppressed):
+            iv = att.interval(key)
+            if not _protected_true(iv, values[key], threshold, width):
+                failing = iv
+                break
+        n_lps += att.n_lps
+        if failing is None:
+            break
+        pick = _cheapest(att, failing.key, values, suppressed, keep)
+        if pick is None:
+            raise ProtectionError(
+                f"'{failing.key.label()}'을(를) 보호할 보완 칸이 없습니다(공표 합계만 남음) / no complementary cell can "
+                f"protect '{failing.key.label()}' (interval {failing.text()}; only published totals are left)"
+            )
+        suppressed.add(pick)
+        complementary.append(pick)
+    att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
+    intervals = [att.interval(k) for k in sorted(suppressed)]
+    return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps)
+
+
+def _protected_true(iv: Interval, value: float, threshold: int, width: float) -> bool:
+    """Protection as the gate sees it, and the true value strictly inside the interval's reach."""
+    return protected(iv.low, iv.high, threshold, width)
+
+
+def _cheapest(att: Attacker, start: CellKey, values: Mapping[CellKey, float], suppressed: set[CellKey],
+              keep: set[CellKey]) -> CellKey | None:
+    """The published, unsuppressed, non-kept cell with the fewest persons nearest to ``start``."""
+    seen = {start}
+    ring = [start]
+    while ring:
+        nxt: list[CellKey] = []
+        for k in ring:
+            for n in att.neighbours(k):
+                if n not in seen:
+                    seen.add(n)
+                    nxt.append(n)
+        cands = [n for n in nxt if n in values and n not in suppressed and n not in keep]
+        if cands:
+            return min(cands, key=lambda n: (values[n] == 0, values[n], n))
+        ring = nxt
+    return None
