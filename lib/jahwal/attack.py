@@ -17,7 +17,7 @@ with it (never a total that the report publishes), across all linked tables.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -244,13 +244,14 @@ class Plan:
     complementary: list[CellKey]
     intervals: list[Interval]
     n_lps: int = 0
+    totals: list[CellKey] = field(default_factory=list)  # kept totals suppressed as a last resort
 
     @property
     def suppressed(self) -> set[CellKey]:
         return set(self.primary) | set(self.complementary)
 
 
-def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
+def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_totals: bool = True) -> Plan:
     """Choose primary and complementary suppression jointly for every table in ``ledger``.
 
     ``ledger`` holds the true counts of every cell the book will publish (keep
@@ -260,10 +261,15 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
     its relation neighbours (then theirs, ring by ring) that is neither suppressed
     nor a kept total is suppressed too.
 
+    A kept total is suppressed only when nothing else can protect a cell (a
+    very small extract) and ``allow_totals`` is true; it is listed in
+    ``Plan.totals``.
+
     Raises
     ------
     ProtectionError
-        When a cell cannot be protected without suppressing a kept total.
+        When a cell cannot be protected without suppressing a kept total and
+        ``allow_totals`` is false, or not even then.
 
     Examples
     --------
@@ -284,6 +290,7 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
     suppressed = set(primary)
     relations = ledger.relations()
     complementary: list[CellKey] = []
+    totals: list[CellKey] = []
     n_lps = 0
     while True:
         att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
@@ -297,6 +304,10 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
         if failing is None:
             break
         pick = _cheapest(att, failing.key, values, suppressed, keep)
+        if pick is None and allow_totals:
+            pick = _cheapest(att, failing.key, values, suppressed, set())
+            if pick is not None:
+                totals.append(pick)
         if pick is None:
             raise ProtectionError(
                 f"'{failing.key.label()}'을(를) 보호할 보완 칸이 없습니다(공표 합계만 남음) / no complementary cell can "
@@ -306,7 +317,7 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None) -> Plan:
         complementary.append(pick)
     att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     intervals = [att.interval(k) for k in sorted(suppressed)]
-    return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps)
+    return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps, sorted(totals))
 
 
 def _protected_true(iv: Interval, value: float, threshold: int, width: float) -> bool:

@@ -381,3 +381,36 @@ class Ledger:
                 continue
             led.add_cells(block.get("cells", []), block.get("domains") or {})
         return led
+
+
+def apply_suppression(df: pd.DataFrame, spec: Mapping[str, Any], count_columns: Iterable[str],
+                      suppressed: Iterable[CellKey], source: str = "") -> pd.DataFrame:
+    """The table with every count whose cell is in ``suppressed`` shown as ``"x"``.
+
+    The columns that ``spec["related"]`` computes from a hidden count (rates,
+    means) are hidden in the same row. Columns with a hidden cell become
+    ``object``; whole floats in them are shown as integers.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"연도": [2019, 2020], "n": [3, 50], "%": [0.1, 1.2]})
+    >>> spec = {"population": "p", "year_column": "연도", "columns": {"n": {}}, "related": {"n": ["%"]}}
+    >>> hide = {CellKey.make("p", {"연도": 2019})}
+    >>> apply_suppression(df, spec, ["n"], hide).values.tolist()
+    [[2019, 'x', 'x'], [2020, 50, 1.2]]
+    """
+    count_columns = list(count_columns)
+    hide = set(suppressed)
+    out = df.reset_index(drop=True).copy()
+    marks: dict[str, list[int]] = {}
+    for cell in frame_cells(out, spec, count_columns, source):
+        if CellKey.make(cell["population"], cell["by"]) in hide:
+            for col in [cell["column"], *cell["related"]]:
+                marks.setdefault(col, []).append(cell["row"])
+    for col, rows in marks.items():
+        out[col] = out[col].astype(object)
+        out.loc[rows, col] = SUPPRESSED
+        out[col] = out[col].map(
+            lambda v: int(v) if isinstance(v, float) and math.isfinite(v) and v.is_integer() else v
+        )
+    return out
