@@ -129,6 +129,9 @@ class Attacker:
         rels = [self.relations[i] for i in self._components.get(self._find(key), [])]
         if not rels:
             return Interval(key, 0.0, math.inf, ())
+        if not revealed:  # no published neighbour: the tables of the linked relations
+            revealed = sorted({s for r in rels for c in [r.total, *r.parts] if c in self.known
+                               for s in self.sources.get(c, [])})
         from scipy.optimize import linprog
 
         unknown = sorted({c for r in rels for c in [r.total, *r.parts] if c not in self.known})
@@ -159,7 +162,7 @@ class Attacker:
 
 def ledger_attacker(ledger: Ledger) -> Attacker:
     """The attacker who reads a book's ledger as published."""
-    known = {e.key: e.value for e in ledger if e.value is not None}
+    known = {e.key: e.value for e in ledger if e.value is not None and not e.implicit}
     sources = {e.key: e.shown for e in ledger}
     return Attacker(ledger.relations(), known, sources)
 
@@ -175,6 +178,7 @@ class CheckResult:
     hidden_in: dict[CellKey, list[str]]
     n_relations: int
     n_cells: int
+    n_unprinted: int = 0
 
     @property
     def ok(self) -> bool:
@@ -184,6 +188,14 @@ class CheckResult:
         """One Korean and English line per failing cell."""
         out = []
         for f in self.failures:
+            if f.key not in self.hidden_in:
+                by = ", ".join(f.revealed_by) or "-"
+                out.append(
+                    f"어느 표에도 없는 인원 '{f.key.label()}'이(가) {by}의 공개 수치로 {f.text()} 범위(1~{self.threshold - 1}명)로"
+                    f" 드러납니다 / the unpublished count '{f.key.label()}' is shown to lie in {f.text()} "
+                    f"(1 … {self.threshold - 1}) by the counts published in {by}"
+                )
+                continue
             where = ", ".join(self.hidden_in.get(f.key, [])) or "-"
             by = ", ".join(f.revealed_by) or "-"
             out.append(
@@ -200,6 +212,7 @@ class CheckResult:
             "cells": self.n_cells,
             "relations": self.n_relations,
             "suppressed": len(self.intervals),
+            "unprinted_checked": self.n_unprinted,
             "failures": [f.key.label() + " " + f.text() for f in self.failures],
         }
 
@@ -228,8 +241,15 @@ def check(ledger: Ledger, threshold: int, width: float | None = None) -> CheckRe
         intervals.append(iv)
         if not protected(iv.low, iv.high, threshold, width):
             failures.append(iv)
+    # counts that no page prints (e.g. intake minus assessment) may not be shown to lie in 1 … threshold - 1
+    printed = {e.key for e in ledger if not e.implicit}
+    unprinted = sorted({c for r in att.relations for c in [r.total, *r.parts]} - printed)
+    for key in unprinted:
+        iv = att.interval(key)
+        if iv.low >= 1 - 1e-9 and iv.high <= threshold - 1 + 1e-9:
+            failures.append(iv)
     return CheckResult(threshold, width, intervals, failures, {e.key: e.hidden for e in ledger if e.hidden},
-                       len(att.relations), len(ledger))
+                       len(att.relations), len(ledger), len(unprinted))
 
 
 class ProtectionError(ValueError):
@@ -255,8 +275,10 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     """Choose primary and complementary suppression jointly for every table in ``ledger``.
 
     ``ledger`` holds the true counts of every cell the book will publish (keep
-    flags mark totals that the report publishes). Primary cells are the counts
-    1 … ``threshold - 1``. Then, while a suppressed cell's attacker interval is
+    flags mark totals that the report publishes) and of the cells that no page
+    prints but that the published counts could pin down (implicit cells).
+    Primary cells are the published counts 1 … ``threshold - 1``; implicit
+    cells of that size must be protected too. Then, while a suppressed cell's attacker interval is
     narrower than the protection interval, the cell with the fewest persons among
     its relation neighbours (then theirs, ring by ring) that is neither suppressed
     nor a kept total is suppressed too.
@@ -284,9 +306,11 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     (['미수립'], ['미입력'])
     """
     width = 2 * threshold if width is None else float(width)
-    values = {e.key: e.value for e in ledger if e.value is not None}
+    values = {e.key: e.value for e in ledger if e.value is not None and not e.implicit}
+    hidden_truth = {e.key: e.value for e in ledger if e.implicit and e.value is not None}
     keep = {e.key for e in ledger if e.keep}
     primary = sorted(k for k, v in values.items() if 1 <= v < threshold)
+    derived = sorted(k for k, v in hidden_truth.items() if 1 <= v < threshold)
     suppressed = set(primary)
     relations = ledger.relations()
     complementary: list[CellKey] = []
@@ -295,9 +319,9 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     while True:
         att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
         failing = None
-        for key in sorted(suppressed):
+        for key in sorted(suppressed) + derived:
             iv = att.interval(key)
-            if not _protected_true(iv, values[key], threshold, width):
+            if not protected(iv.low, iv.high, threshold, width):
                 failing = iv
                 break
         n_lps += att.n_lps
@@ -318,11 +342,6 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     intervals = [att.interval(k) for k in sorted(suppressed)]
     return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps, sorted(totals))
-
-
-def _protected_true(iv: Interval, value: float, threshold: int, width: float) -> bool:
-    """Protection as the gate sees it, and the true value strictly inside the interval's reach."""
-    return protected(iv.low, iv.high, threshold, width)
 
 
 def _cheapest(att: Attacker, start: CellKey, values: Mapping[CellKey, float], suppressed: set[CellKey],

@@ -125,6 +125,7 @@ class Entry:
     hidden: list[str] = field(default_factory=list)
     keep: bool = False
     related: list[str] = field(default_factory=list)
+    implicit: bool = False  # never published, but worked out by subtraction (e.g. persons not assessed)
 
     @property
     def sources(self) -> list[str]:
@@ -295,6 +296,7 @@ class Ledger:
         e = self.entries.get(key)
         if e is None:
             e = self.entries[key] = Entry(key, None)
+        e.implicit = False
         e.keep = e.keep or keep
         for r in related:
             if r not in e.related:
@@ -310,6 +312,17 @@ class Ledger:
             e.value = value
         if source not in e.shown:
             e.shown.append(source)
+
+    def add_implicit(self, key: CellKey, value: float) -> None:
+        """Register a true count that no page prints but that published counts may pin down.
+
+        Used when planning: such a cell with 1 … ``threshold - 1`` persons
+        must stay protected like a suppressed one (for example intake minus
+        assessment, the persons not assessed).
+        """
+        if key in self.entries:
+            return
+        self.entries[key] = Entry(key, float(value), implicit=True)
 
     def set_domain(self, variable: str, values: Iterable[Any]) -> None:
         """Declare (or extend) the complete category list of ``variable``."""
@@ -334,7 +347,7 @@ class Ledger:
 
     def suppressed(self) -> list[CellKey]:
         """Cells that some page prints as suppressed, in a stable order (also those another page shows)."""
-        return sorted(k for k, e in self.entries.items() if e.hidden)
+        return sorted(k for k, e in self.entries.items() if e.hidden and not e.implicit)
 
     def nodes(self) -> list[CellKey]:
         """All cells the relations speak of: registered cells and every coarser total of them."""
