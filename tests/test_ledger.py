@@ -196,7 +196,7 @@ def test_frame_cells_reads_rows_totals_and_related_columns():
 
 
 # ---------------------------------------------------------------- property: random small linked tables
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     cells=st.lists(st.lists(st.integers(0, 40), min_size=3, max_size=3), min_size=2, max_size=5),
     small=st.integers(1, 9),

@@ -120,8 +120,12 @@ class Attacker:
                     out[c] = None
         return list(out)
 
-    def interval(self, key: CellKey) -> Interval:
-        """Smallest and largest value of ``key`` over everything published."""
+    def interval(self, key: CellKey, *, below: float | None = None) -> Interval:
+        """Smallest and largest value of ``key`` over everything published.
+
+        With ``below``, the smallest value is only sought when the largest is
+        at most ``below`` (otherwise ``low`` is reported as 0).
+        """
         revealed = sorted({s for c in self.neighbours(key) if c in self.known for s in self.sources.get(c, [])})
         if key in self.known:
             v = self.known[key]
@@ -147,15 +151,21 @@ class Attacker:
         bounds = [(0, None)] * len(unknown)
         c = np.zeros(len(unknown))
         c[col[key]] = 1.0
-        lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
         hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-        self.n_lps += 2
-        if lo.status == 2 or hi.status == 2:
+        self.n_lps += 1
+        if below is not None and hi.status == 0 and -hi.fun > below + 1e-9 or hi.status == 3 and below is not None:
+            lo = hi
+            lo_status = None
+        else:
+            lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+            self.n_lps += 1
+            lo_status = lo.status
+        if lo_status == 2 or hi.status == 2:
             raise ValueError(
                 f"공개된 수치끼리 맞지 않습니다(합계와 부분의 합이 다름) / the published counts contradict each other "
                 f"around {key.label()} ({', '.join(revealed)})"
             )
-        low = max(0.0, float(lo.fun)) if lo.status == 0 else 0.0
+        low = max(0.0, float(lo.fun)) if lo_status == 0 else 0.0
         high = math.inf if hi.status == 3 else float(-hi.fun)
         return Interval(key, round(low, 6), round(high, 6) if not math.isinf(high) else high, tuple(revealed))
 
@@ -245,7 +255,7 @@ def check(ledger: Ledger, threshold: int, width: float | None = None) -> CheckRe
     printed = {e.key for e in ledger if not e.implicit}
     unprinted = sorted({c for r in att.relations for c in [r.total, *r.parts]} - printed)
     for key in unprinted:
-        iv = att.interval(key)
+        iv = att.interval(key, below=threshold - 1)
         if iv.low >= 1 - 1e-9 and iv.high <= threshold - 1 + 1e-9:
             failures.append(iv)
     return CheckResult(threshold, width, intervals, failures, {e.key: e.hidden for e in ledger if e.hidden},
@@ -316,29 +326,29 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     complementary: list[CellKey] = []
     totals: list[CellKey] = []
     n_lps = 0
-    while True:
-        att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
-        failing = None
-        for key in sorted(suppressed) + derived:
-            iv = att.interval(key)
-            if not protected(iv.low, iv.high, threshold, width):
-                failing = iv
-                break
-        n_lps += att.n_lps
-        if failing is None:
-            break
-        pick = _cheapest(att, failing.key, values, suppressed, keep)
+    # hiding one more cell only widens every interval, so a cell that passed stays protected
+    queue = sorted(suppressed) + derived
+    att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
+    while queue:
+        iv = att.interval(queue[0])
+        if protected(iv.low, iv.high, threshold, width):
+            queue.pop(0)
+            continue
+        pick = _cheapest(att, iv.key, values, suppressed, keep)
         if pick is None and allow_totals:
-            pick = _cheapest(att, failing.key, values, suppressed, set())
+            pick = _cheapest(att, iv.key, values, suppressed, set())
             if pick is not None:
                 totals.append(pick)
         if pick is None:
             raise ProtectionError(
-                f"'{failing.key.label()}'을(를) 보호할 보완 칸이 없습니다(공표 합계만 남음) / no complementary cell can "
-                f"protect '{failing.key.label()}' (interval {failing.text()}; only published totals are left)"
+                f"'{iv.key.label()}'을(를) 보호할 보완 칸이 없습니다(공표 합계만 남음) / no complementary cell can "
+                f"protect '{iv.key.label()}' (interval {iv.text()}; only published totals are left)"
             )
         suppressed.add(pick)
         complementary.append(pick)
+        queue.append(pick)
+        n_lps += att.n_lps
+        att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     intervals = [att.interval(k) for k in sorted(suppressed)]
     return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps, sorted(totals))
