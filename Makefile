@@ -35,6 +35,7 @@ pdf: book
 bench: $(STAMP)
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/qual.py
+	$(BIN)/python bench/disclosure.py
 
 clean:
 	rm -rf _build data/synthetic

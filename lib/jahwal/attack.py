@@ -109,6 +109,8 @@ class Attacker:
             if unknown:
                 self._components.setdefault(find(unknown[0]), []).append(i)
         self.n_lps = 0
+        self._systems: dict = {}
+        self._samples: dict = {}
 
     def neighbours(self, key: CellKey) -> list[CellKey]:
         """Cells that share a relation with ``key``."""
@@ -120,24 +122,13 @@ class Attacker:
                     out[c] = None
         return list(out)
 
-    def interval(self, key: CellKey, *, below: float | None = None) -> Interval:
-        """Smallest and largest value of ``key`` over everything published.
-
-        With ``below``, the smallest value is only sought when the largest is
-        at most ``below`` (otherwise ``low`` is reported as 0).
-        """
-        revealed = sorted({s for c in self.neighbours(key) if c in self.known for s in self.sources.get(c, [])})
-        if key in self.known:
-            v = self.known[key]
-            return Interval(key, v, v, tuple(sorted(set(self.sources.get(key, [])))))
-        rels = [self.relations[i] for i in self._components.get(self._find(key), [])]
-        if not rels:
-            return Interval(key, 0.0, math.inf, ())
-        if not revealed:  # no published neighbour: the tables of the linked relations
-            revealed = sorted({s for r in rels for c in [r.total, *r.parts] if c in self.known
-                               for s in self.sources.get(c, [])})
-        from scipy.optimize import linprog
-
+    def _system(self, key: CellKey):
+        """The equality system of ``key``'s component: (unknown cells, column index, A, b), cached."""
+        root = self._find(key)
+        cached = self._systems.get(root)
+        if cached is not None:
+            return cached
+        rels = [self.relations[i] for i in self._components.get(root, [])]
         unknown = sorted({c for r in rels for c in [r.total, *r.parts] if c not in self.known})
         col = {c: j for j, c in enumerate(unknown)}
         a = np.zeros((len(rels), len(unknown)))
@@ -148,26 +139,95 @@ class Attacker:
                     b[i] -= sign * self.known[c]
                 else:
                     a[i, col[c]] += sign
-        bounds = [(0, None)] * len(unknown)
-        c = np.zeros(len(unknown))
-        c[col[key]] = 1.0
-        hi = linprog(-c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
+        out = (rels, unknown, col, a, b)
+        self._systems[root] = out
+        return out
+
+    def _solve(self, cost: np.ndarray, a: np.ndarray, b: np.ndarray, key: CellKey, rels):
+        from scipy.optimize import linprog
+
+        res = linprog(cost, A_eq=a, b_eq=b, bounds=[(0, None)] * len(cost), method="highs")
         self.n_lps += 1
-        if below is not None and hi.status == 0 and -hi.fun > below + 1e-9 or hi.status == 3 and below is not None:
-            lo = hi
-            lo_status = None
-        else:
-            lo = linprog(c, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-            self.n_lps += 1
-            lo_status = lo.status
-        if lo_status == 2 or hi.status == 2:
+        if res.status == 2:
+            revealed = sorted({s for r in rels for c in [r.total, *r.parts] if c in self.known
+                               for s in self.sources.get(c, [])})
             raise ValueError(
                 f"공개된 수치끼리 맞지 않습니다(합계와 부분의 합이 다름) / the published counts contradict each other "
-                f"around {key.label()} ({', '.join(revealed)})"
+                f"around {key.label()} ({', '.join(revealed[:8])})"
             )
-        low = max(0.0, float(lo.fun)) if lo_status == 0 else 0.0
+        return res
+
+    def samples(self, key: CellKey) -> list[dict[CellKey, float]]:
+        """A few feasible values of the unknown cells of ``key``'s component (vertices of the attacker's polytope).
+
+        Any feasible point bounds the attacker's interval from inside: a cell
+        that takes both 0 and ``threshold`` or more among the samples cannot be
+        pinned to 1 … ``threshold - 1``, and a spread of ``width`` proves the
+        interval wide enough without solving for its ends.
+        """
+        root = self._find(key)
+        if root in self._samples:
+            return self._samples[root]
+        rels, unknown, col, a, b = self._system(key)
+        out = []
+        if unknown and rels:
+            rng = np.random.default_rng(len(unknown))
+            costs = [np.ones(len(unknown)), -np.ones(len(unknown)),
+                     rng.choice([-1.0, 1.0], len(unknown)), rng.choice([-1.0, 1.0], len(unknown))]
+            for cost in costs:
+                res = self._solve(cost, a, b, key, rels)
+                if res.status == 0:
+                    out.append({c: float(res.x[j]) for c, j in col.items()})
+        self._samples[root] = out
+        return out
+
+    def spread(self, key: CellKey) -> tuple[float, float]:
+        """Smallest and largest value of ``key`` among :meth:`samples` (an inner bound of its interval)."""
+        vals = [s[key] for s in self.samples(key) if key in s]
+        if not vals:
+            return (math.inf, -math.inf)
+        return (min(vals), max(vals))
+
+    def interval(self, key: CellKey, *, below: float | None = None) -> Interval:
+        """Smallest and largest value of ``key`` over everything published.
+
+        With ``below``, the smallest value is only sought when the largest is
+        at most ``below`` (otherwise ``low`` is reported as 0).
+        """
+        revealed = sorted({s for c in self.neighbours(key) if c in self.known for s in self.sources.get(c, [])})
+        if key in self.known:
+            v = self.known[key]
+            return Interval(key, v, v, tuple(sorted(set(self.sources.get(key, [])))))
+        if not self._components.get(self._find(key)):
+            return Interval(key, 0.0, math.inf, ())
+        rels, unknown, col, a, b = self._system(key)
+        if not revealed:  # no published neighbour: the tables of the linked relations
+            revealed = sorted({s for r in rels for c in [r.total, *r.parts] if c in self.known
+                               for s in self.sources.get(c, [])})
+        c = np.zeros(len(unknown))
+        c[col[key]] = 1.0
+        hi = self._solve(-c, a, b, key, rels)
         high = math.inf if hi.status == 3 else float(-hi.fun)
+        if below is not None and high > below + 1e-9:
+            low = 0.0
+        else:
+            lo = self._solve(c, a, b, key, rels)
+            low = max(0.0, float(lo.fun)) if lo.status == 0 else 0.0
         return Interval(key, round(low, 6), round(high, 6) if not math.isinf(high) else high, tuple(revealed))
+
+    def passes(self, key: CellKey, threshold: int, width: float) -> bool | None:
+        """``True`` when the samples alone prove ``key`` protected; ``None`` when an exact interval is needed."""
+        if key in self.known:
+            return False
+        if not self._components.get(self._find(key)):
+            return True
+        lo, hi = self.spread(key)
+        return True if hi - lo >= width - 1e-9 else None
+
+    def unpinned(self, key: CellKey, threshold: int) -> bool:
+        """``True`` when the samples prove an unprinted cell cannot be shown to lie in 1 … ``threshold - 1``."""
+        lo, hi = self.spread(key)
+        return lo <= 1e-9 or hi >= threshold - 1e-9 or (not self._components.get(self._find(key)))
 
 
 def ledger_attacker(ledger: Ledger) -> Attacker:
@@ -255,6 +315,8 @@ def check(ledger: Ledger, threshold: int, width: float | None = None) -> CheckRe
     printed = {e.key for e in ledger if not e.implicit}
     unprinted = sorted({c for r in att.relations for c in [r.total, *r.parts]} - printed)
     for key in unprinted:
+        if att.unpinned(key, threshold):
+            continue
         iv = att.interval(key, below=threshold - 1)
         if iv.low >= 1 - 1e-9 and iv.high <= threshold - 1 + 1e-9:
             failures.append(iv)
@@ -330,13 +392,17 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     queue = sorted(suppressed) + derived
     att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     while queue:
+        quick = att.passes(queue[0], threshold, width) if queue[0] in suppressed else att.unpinned(queue[0], threshold)
+        if quick:
+            queue.pop(0)
+            continue
         iv = att.interval(queue[0])
         if protected(iv.low, iv.high, threshold, width):
             queue.pop(0)
             continue
-        pick = _cheapest(att, iv.key, values, suppressed, keep)
+        pick = _cheapest(att, iv, values, suppressed, keep, relations, threshold, width)
         if pick is None and allow_totals:
-            pick = _cheapest(att, iv.key, values, suppressed, set())
+            pick = _cheapest(att, iv, values, suppressed, set(), relations, threshold, width)
             if pick is not None:
                 totals.append(pick)
         if pick is None:
@@ -354,11 +420,20 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps, sorted(totals))
 
 
-def _cheapest(att: Attacker, start: CellKey, values: Mapping[CellKey, float], suppressed: set[CellKey],
-              keep: set[CellKey]) -> CellKey | None:
-    """The published, unsuppressed, non-kept cell with the fewest persons nearest to ``start``."""
+def _cheapest(att: Attacker, failing: Interval, values: Mapping[CellKey, float], suppressed: set[CellKey],
+              keep: set[CellKey], relations: list[Relation], threshold: int, width: float) -> CellKey | None:
+    """The cell to hide next for ``failing``: the fewest persons among the neighbours that widen its interval.
+
+    Neighbours come ring by ring (cells sharing a relation with the failing
+    cell, then theirs); within a ring the candidates are tried from the fewest
+    persons up (zeros last) and the first whose hiding widens the failing
+    cell's interval is taken (a relation whose total is itself unknown tells
+    the attacker nothing, and hiding a cell there would only lose information).
+    """
+    start = failing.key
     seen = {start}
     ring = [start]
+    first = None
     while ring:
         nxt: list[CellKey] = []
         for k in ring:
@@ -366,8 +441,15 @@ def _cheapest(att: Attacker, start: CellKey, values: Mapping[CellKey, float], su
                 if n not in seen:
                     seen.add(n)
                     nxt.append(n)
-        cands = [n for n in nxt if n in values and n not in suppressed and n not in keep]
-        if cands:
-            return min(cands, key=lambda n: (values[n] == 0, values[n], n))
+        cands = sorted((n for n in nxt if n in values and n not in suppressed and n not in keep),
+                       key=lambda n: (values[n] == 0, values[n], n))
+        for n in cands[:6]:
+            trial = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed and k != n})
+            iv = trial.interval(start)
+            att.n_lps += trial.n_lps
+            if iv.width > failing.width + 1e-9 or (iv.low < failing.low - 1e-9):
+                return n
+        if cands and first is None:
+            first = cands[0]
         ring = nxt
-    return None
+    return first
