@@ -195,3 +195,12 @@ def suppression_table(ex: Extract, focus_year: int, threshold: int = 10) -> pd.D
             rows.append({"숨김 구분": kind, "연도": year,
                          "분류": ", ".join(f"{v} {val}" for v, val in by.items()) or "전체"})
     return pd.DataFrame(rows, columns=["숨김 구분", "연도", "분류"])
+
+
+def hidden_predicate(ex: Extract, focus_year: int, threshold: int = 10) -> Callable[[dict], bool]:
+    """``hidden(cell)``: whether the stage count named by ``cell`` (``{"연도": 2019, "IAP": "미수립"}``) is suppressed.
+
+    For pages outside Chapter Ⅲ that show the same counts (the calibration and audit appendices).
+    """
+    hide = book_plan(ex, focus_year, threshold).suppressed
+    return lambda cell: CellKey.make(POPULATION, cell) in hide
