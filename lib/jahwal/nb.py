@@ -242,8 +242,12 @@ class Table:
         if numeric:
             sel = ", ".join(f'.jahwal-table-wrap[data-table="{k}"] td:nth-child({i})' for i in numeric)
             style = f"<style>{sel} {{ text-align: right; }}</style>"
+        counts = ""
+        if self.count_columns:  # which columns hold person counts (1-based), for checks of the rendered book
+            idx = [str(i + 1) for i, c in enumerate(self.df.columns) if c in self.count_columns]
+            counts = f' data-counts="{",".join(idx)}"'
         return (
-            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}">'
+            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}"{counts}>'
             f"{style}{body}{note}{links}</div>"
         )
 
