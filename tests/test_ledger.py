@@ -239,3 +239,64 @@ def test_an_unprinted_difference_of_published_counts_is_found_and_planned_for():
     led.add_implicit(CellKey.make("p", {"연도": 2022, "사정": "미참여"}), 3)
     p = plan(led, T)
     assert p.primary == [] and [k.get("사정") for k in p.complementary] == ["참여"]
+
+
+# ---------------------------------------------------------------- the check over executed notebooks
+def _notebook(path: Path, payloads) -> Path:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from jahwal.nb import COUNT_MIME, TABLE_MIME
+
+    cell = new_code_cell("pass")
+    for p in payloads:
+        mime = COUNT_MIME if p["key"].startswith("ch") else TABLE_MIME
+        cell.outputs.append(new_output("display_data", data={"text/plain": "", mime: p}))
+    nb = new_notebook(cells=[cell])
+    nbformat.write(nb, path)
+    return path
+
+
+def test_book_check_reads_notebook_payloads_and_names_the_revealing_tables(tmp_path):
+    from jahwal.disclosure import DisclosureError
+    from jahwal.ledger_gate import check_book
+    from jahwal.nb import Count, Table
+
+    intake, status = _reference_2019()
+    tables = _example_tables(intake, status)
+    hidden_4 = {CellKey.make(POP, {"연도": 2019, "IAP": s}) for s in ["수립", "미수립"]}
+    before = []
+    for key, df, spec in tables:
+        shown = apply_suppression(df, spec, list(spec["columns"]), hidden_4 if key == "tab-III-4" else set(), key)
+        before.append(Table(shown, key, ledger=spec).payload())
+    with pytest.raises(DisclosureError) as err:
+        check_book([_notebook(tmp_path / "33.ipynb", before)], threshold=T)
+    msg = str(err.value)
+    assert "[3, 3]" in msg and "tab-III-S1" in msg and "tab-fig-III-11" in msg
+    assert "IAP=미수립" in msg and "연도=2019" in msg and "숨긴 칸" in msg
+
+    truth = Ledger()
+    for key, df, spec in tables:
+        truth.add_frame(df, spec, list(spec["columns"]), key)
+    hide = plan(truth, T).suppressed
+    after = [Table(apply_suppression(df, spec, list(spec["columns"]), hide, key), key, ledger=spec).payload()
+             for key, df, spec in tables]
+    after.append(Count("ch33_intake_first", intake, population=POP, by={"연도": 2019}).payload())
+    report = check_book([_notebook(tmp_path / "33b.ipynb", after)], threshold=T)
+    assert report["failures"] == [] and report["suppressed"] == 2 and report["tables"] == 4
+
+    # a glued prose number that prints a hidden count is caught too
+    leak = after + [Count("ch33_iap_not", 3, population=POP, by={"연도": 2019, "IAP": "미수립"}).payload()]
+    with pytest.raises(DisclosureError, match="below 10"):
+        check_book([_notebook(tmp_path / "33c.ipynb", leak)], threshold=T)
+
+
+def test_book_check_refuses_a_rate_shown_beside_a_hidden_count(tmp_path):
+    from jahwal.disclosure import DisclosureError
+    from jahwal.ledger_gate import check_book
+    from jahwal.nb import Table
+
+    df = pd.DataFrame({"연도": [2019, 2020], "n": ["x", 500], "율": [0.4, 12.0]})
+    spec = {"population": POP, "year_column": "연도", "columns": {"n": {"IAP": "미수립"}}, "related": {"n": ["율"]}}
+    with pytest.raises(DisclosureError, match="computed from a suppressed count"):
+        check_book([_notebook(tmp_path / "r.ipynb", [Table(df, "tab-r", ledger=spec).payload()])], threshold=T)
