@@ -215,6 +215,27 @@ class Attacker:
             low = max(0.0, float(lo.fun)) if lo.status == 0 else 0.0
         return Interval(key, round(low, 6), round(high, 6) if not math.isinf(high) else high, tuple(revealed))
 
+    def interval_points(self, key: CellKey) -> tuple[Interval, list[dict[CellKey, float]]]:
+        """:meth:`interval` and the two solutions that reach its ends (known cells included)."""
+        if key in self.known or not self._components.get(self._find(key)):
+            return self.interval(key), []
+        rels, unknown, col, a, b = self._system(key)
+        c = np.zeros(len(unknown))
+        c[col[key]] = 1.0
+        points = []
+        ends = []
+        for sign in (1.0, -1.0):
+            res = self._solve(sign * c, a, b, key, rels)
+            if res.status == 0:
+                points.append({**self.known, **{u: float(res.x[j]) for u, j in col.items()}})
+                ends.append(sign * float(res.fun))
+            else:
+                ends.append(math.inf if sign < 0 else 0.0)
+        low, high = max(0.0, ends[0]), ends[1]  # minimum of x, and maximum (the minimum of -x, negated)
+        revealed = sorted({s for n in self.neighbours(key) if n in self.known for s in self.sources.get(n, [])})
+        iv = Interval(key, round(low, 6), high if math.isinf(high) else round(high, 6), tuple(revealed))
+        return iv, points
+
     def passes(self, key: CellKey, threshold: int, width: float) -> bool | None:
         """``True`` when the samples alone prove ``key`` protected; ``None`` when an exact interval is needed."""
         if key in self.known:
@@ -334,13 +355,20 @@ class Plan:
 
     primary: list[CellKey]
     complementary: list[CellKey]
-    intervals: list[Interval]
     n_lps: int = 0
     totals: list[CellKey] = field(default_factory=list)  # kept totals suppressed as a last resort
+    attacker: "Attacker | None" = None
 
     @property
     def suppressed(self) -> set[CellKey]:
         return set(self.primary) | set(self.complementary)
+
+    @property
+    def intervals(self) -> list[Interval]:
+        """The attacker's interval of every suppressed cell after the plan (solved on first use)."""
+        if not hasattr(self, "_intervals"):
+            self._intervals = [self.attacker.interval(k) for k in sorted(self.suppressed)] if self.attacker else []
+        return self._intervals
 
 
 def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_totals: bool = True) -> Plan:
@@ -350,10 +378,16 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     flags mark totals that the report publishes) and of the cells that no page
     prints but that the published counts could pin down (implicit cells).
     Primary cells are the published counts 1 … ``threshold - 1``; implicit
-    cells of that size must be protected too. Then, while a suppressed cell's attacker interval is
-    narrower than the protection interval, the cell with the fewest persons among
-    its relation neighbours (then theirs, ring by ring) that is neither suppressed
-    nor a kept total is suppressed too.
+    cells of that size must be protected too. Then, while a suppressed cell's
+    attacker interval is narrower than the protection interval, one more cell
+    that shares a relation with it is suppressed: from the relations that pin it
+    most (a published total, fewest unknown cells), the cell with the fewest
+    persons (zeros last) that is neither suppressed nor a kept total.
+
+    Hiding a cell only widens every interval, so a cell that passed stays
+    protected and is not solved again; every solution the attacker's linear
+    programmes find (and the true counts) stays a possible value of the
+    cells, so they show most cells wide enough without solving for them.
 
     A kept total is suppressed only when nothing else can protect a cell (a
     very small extract) and ``allow_totals`` is true; it is listed in
@@ -379,6 +413,7 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     """
     width = 2 * threshold if width is None else float(width)
     values = {e.key: e.value for e in ledger if e.value is not None and not e.implicit}
+    truth = {e.key: e.value for e in ledger if e.value is not None}
     hidden_truth = {e.key: e.value for e in ledger if e.implicit and e.value is not None}
     keep = {e.key for e in ledger if e.keep}
     primary = sorted(k for k, v in values.items() if 1 <= v < threshold)
@@ -388,21 +423,29 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
     complementary: list[CellKey] = []
     totals: list[CellKey] = []
     n_lps = 0
-    # hiding one more cell only widens every interval, so a cell that passed stays protected
+    # feasible points of the attacker's system: the truth (cells no one knows are free, set to 0 where unknown)
+    pool: list[dict[CellKey, float]] = [truth]
     queue = sorted(suppressed) + derived
     att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
     while queue:
-        quick = att.passes(queue[0], threshold, width) if queue[0] in suppressed else att.unpinned(queue[0], threshold)
-        if quick:
+        key = queue[0]
+        if key in truth:
+            vals = [pt[key] for pt in pool if key in pt]
+            lo, hi = min(vals), max(vals)
+            inner_ok = (hi - lo >= width - 1e-9) if key in suppressed else (lo <= 1e-9 or hi >= threshold - 1e-9)
+            if inner_ok:
+                queue.pop(0)
+                continue
+        iv, points = att.interval_points(key)
+        pool.extend(points)
+        ok = protected(iv.low, iv.high, threshold, width) if key in suppressed else not (
+            iv.low >= 1 - 1e-9 and iv.high <= threshold - 1 + 1e-9)
+        if ok:
             queue.pop(0)
             continue
-        iv = att.interval(queue[0])
-        if protected(iv.low, iv.high, threshold, width):
-            queue.pop(0)
-            continue
-        pick = _cheapest(att, iv, values, suppressed, keep, relations, threshold, width)
+        pick = _cheapest(att, iv, values, suppressed, keep)
         if pick is None and allow_totals:
-            pick = _cheapest(att, iv, values, suppressed, set(), relations, threshold, width)
+            pick = _cheapest(att, iv, values, suppressed, set())
             if pick is not None:
                 totals.append(pick)
         if pick is None:
@@ -415,41 +458,42 @@ def plan(ledger: Ledger, threshold: int, width: float | None = None, *, allow_to
         queue.append(pick)
         n_lps += att.n_lps
         att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
-    att = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed})
-    intervals = [att.interval(k) for k in sorted(suppressed)]
-    return Plan(primary, sorted(complementary), intervals, n_lps + att.n_lps, sorted(totals))
+    n_lps += att.n_lps
+    return Plan(primary, sorted(complementary), n_lps, sorted(totals), att)
 
 
 def _cheapest(att: Attacker, failing: Interval, values: Mapping[CellKey, float], suppressed: set[CellKey],
-              keep: set[CellKey], relations: list[Relation], threshold: int, width: float) -> CellKey | None:
-    """The cell to hide next for ``failing``: the fewest persons among the neighbours that widen its interval.
+              keep: set[CellKey]) -> CellKey | None:
+    """The cell to hide next for ``failing``, chosen from the relations that pin it most.
 
-    Neighbours come ring by ring (cells sharing a relation with the failing
-    cell, then theirs); within a ring the candidates are tried from the fewest
-    persons up (zeros last) and the first whose hiding widens the failing
-    cell's interval is taken (a relation whose total is itself unknown tells
-    the attacker nothing, and hiding a cell there would only lose information).
+    Relations touching the failing cell are taken in order: those whose total
+    is published before those whose total is unknown (a relation with an
+    unknown total tells the attacker little), then by the number of unknown
+    cells. The first that has a published, unsuppressed, non-kept cell gives the
+    one with the fewest persons (zeros last). Without any, the search moves one
+    ring of relations further out.
     """
     start = failing.key
     seen = {start}
     ring = [start]
-    first = None
     while ring:
+        scored = []
+        for k in ring:
+            for i in att._touching.get(k, []):
+                r = att.relations[i]
+                cells = [r.total, *r.parts]
+                unknown = sum(1 for c in cells if c not in att.known)
+                cands = [c for c in cells if c in values and c not in suppressed and c not in keep and c not in seen]
+                if cands:
+                    scored.append(((r.total not in att.known and r.total != k), unknown, i, cands))
+        if scored:
+            scored.sort(key=lambda t: (t[0], t[1], t[2]))
+            return min(scored[0][3], key=lambda n: (values[n] == 0, values[n], n))
         nxt: list[CellKey] = []
         for k in ring:
             for n in att.neighbours(k):
                 if n not in seen:
                     seen.add(n)
                     nxt.append(n)
-        cands = sorted((n for n in nxt if n in values and n not in suppressed and n not in keep),
-                       key=lambda n: (values[n] == 0, values[n], n))
-        for n in cands[:6]:
-            trial = Attacker(relations, {k: v for k, v in values.items() if k not in suppressed and k != n})
-            iv = trial.interval(start)
-            att.n_lps += trial.n_lps
-            if iv.width > failing.width + 1e-9 or (iv.low < failing.low - 1e-9):
-                return n
-        if cands and first is None:
-            first = cands[0]
         ring = nxt
-    return first
+    return None
