@@ -7,6 +7,7 @@ attacker check within a few seconds (:data:`TARGET_SECONDS`).
 
     .venv/bin/python bench/disclosure.py [--extract data/synthetic/report-2023] [--out _build/bench]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,13 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--extract", default=str(ROOT / "data" / "synthetic" / "report-2023"))
     ap.add_argument("--out", default=str(ROOT / "_build" / "bench"))
     args = ap.parse_args(argv)
-    from jahwal import attack, book_cells, contract, synth
+    from jahwal.display import attack, book_cells
+    from jahwal.inputs import contract, synth
 
     extract = Path(args.extract)
     with tempfile.TemporaryDirectory() as tmp:
         if not (extract / "participants.csv").exists():
             extract = Path(tmp) / "report-2023"
-            synth.write_extract(extract, scale=1, seed=20230101, years=(2019, 2022), reference_dir=ROOT / "data" / "reference")
+            synth.write_extract(
+                extract, scale=1, seed=20230101, years=(2019, 2022), reference_dir=ROOT / "data" / "reference"
+            )
         ex = contract.load_extract(extract, fmt="csv", window=("2019-01", "2022-12"))
         t0 = time.perf_counter()
         truth = book_cells.truth_ledger(ex, FOCUS_YEAR)
@@ -45,9 +49,15 @@ def main(argv: list[str] | None = None) -> int:
         res = attack.check(published, THRESHOLD)
         t3 = time.perf_counter()
     result = {
-        "cells": len(truth), "published_cells": len(published), "relations": res.n_relations,
-        "primary": len(p.primary), "complementary": len(p.complementary), "check_ok": res.ok,
-        "ledger_seconds": round(t1 - t0, 2), "plan_seconds": round(t2 - t1, 2), "check_seconds": round(t3 - t2, 2),
+        "cells": len(truth),
+        "published_cells": len(published),
+        "relations": res.n_relations,
+        "primary": len(p.primary),
+        "complementary": len(p.complementary),
+        "check_ok": res.ok,
+        "ledger_seconds": round(t1 - t0, 2),
+        "plan_seconds": round(t2 - t1, 2),
+        "check_seconds": round(t3 - t2, 2),
         "target_check_seconds": TARGET_SECONDS,
     }
     out = Path(args.out)
@@ -56,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(result, ensure_ascii=False))
     ok = res.ok and result["check_seconds"] <= TARGET_SECONDS
     if not ok:
-        print(f"목표를 넘었습니다 / over target: check {result['check_seconds']} s > {TARGET_SECONDS} s or check failed")
+        print(
+            f"목표를 넘었습니다 / over target: check {result['check_seconds']} s > {TARGET_SECONDS} s or check failed"
+        )
     return 0 if ok else 1
 
 

@@ -1,4 +1,5 @@
 """Ledger of published counts, the attacker's calculation and joint complementary suppression."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jahwal.attack import check, plan, protected
-from jahwal.ledger import CellKey, Ledger, apply_suppression, frame_cells
+from jahwal.display.attack import check, plan, protected
+from jahwal.display.ledger import CellKey, Ledger, apply_suppression, frame_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "data" / "reference"
@@ -31,14 +32,28 @@ def _reference_2019() -> tuple[int, dict[str, int]]:
 def _example_tables(intake: int, status: dict[str, int]):
     """The three linked tables of the 2019 example, with their ledger specs (true counts)."""
     tab4 = pd.DataFrame({"연도": [2019], **{f"{s}(명)": [status[s]] for s in STATUSES}})
-    spec4 = {"population": POP, "year_column": "연도",
-             "columns": {f"{s}(명)": {"IAP": s} for s in STATUSES}, "domains": {"IAP": STATUSES}}
-    s1 = pd.DataFrame({"연도": [2019], "초기상담": [intake], "IAP 수립": [status["수립"]],
-                       "IAP 미입력": [status["시스템 미입력"]]})
-    spec_s1 = {"population": POP, "year_column": "연도", "keep": ["초기상담"],
-               "columns": {"초기상담": {}, "IAP 수립": {"IAP": "수립"}, "IAP 미입력": {"IAP": "시스템 미입력"}}}
+    spec4 = {
+        "population": POP,
+        "year_column": "연도",
+        "columns": {f"{s}(명)": {"IAP": s} for s in STATUSES},
+        "domains": {"IAP": STATUSES},
+    }
+    s1 = pd.DataFrame(
+        {"연도": [2019], "초기상담": [intake], "IAP 수립": [status["수립"]], "IAP 미입력": [status["시스템 미입력"]]}
+    )
+    spec_s1 = {
+        "population": POP,
+        "year_column": "연도",
+        "keep": ["초기상담"],
+        "columns": {"초기상담": {}, "IAP 수립": {"IAP": "수립"}, "IAP 미입력": {"IAP": "시스템 미입력"}},
+    }
     f11 = pd.DataFrame({"연도": [2019], "초기상담 참여자 수": [intake]})
-    spec11 = {"population": POP, "year_column": "연도", "keep": ["초기상담 참여자 수"], "columns": {"초기상담 참여자 수": {}}}
+    spec11 = {
+        "population": POP,
+        "year_column": "연도",
+        "keep": ["초기상담 참여자 수"],
+        "columns": {"초기상담 참여자 수": {}},
+    }
     return [("tab-III-4", tab4, spec4), ("tab-III-S1", s1, spec_s1), ("tab-fig-III-11", f11, spec11)]
 
 
@@ -93,7 +108,9 @@ def test_joint_suppression_protects_the_example_across_the_three_tables():
     assert (by["미수립"].low, by["미수립"].high) == (0, status["미수립"] + status["수립"])
     # 수립 is hidden wherever it is published: in 표 Ⅲ-4 and in 표 Ⅲ-S1
     assert {k.get("IAP"): sorted(led.entries[k].hidden) for k in p.suppressed} == {
-        "미수립": ["tab-III-4"], "수립": ["tab-III-4", "tab-III-S1"]}
+        "미수립": ["tab-III-4"],
+        "수립": ["tab-III-4", "tab-III-S1"],
+    }
     assert all(led.entries[k].shown == [] for k in p.suppressed)
 
 
@@ -108,9 +125,13 @@ def _cube(values: dict[tuple[str, str], int], keep_margins: bool = True) -> Ledg
     for (r, c), v in values.items():
         led.add(CellKey.make("p", {"r": r, "c": c}), v, "inner")
     for r in rows:
-        led.add(CellKey.make("p", {"r": r}), sum(v for (a, _), v in values.items() if a == r), "margins", keep=keep_margins)
+        led.add(
+            CellKey.make("p", {"r": r}), sum(v for (a, _), v in values.items() if a == r), "margins", keep=keep_margins
+        )
     for c in cols:
-        led.add(CellKey.make("p", {"c": c}), sum(v for (_, b), v in values.items() if b == c), "margins", keep=keep_margins)
+        led.add(
+            CellKey.make("p", {"c": c}), sum(v for (_, b), v in values.items() if b == c), "margins", keep=keep_margins
+        )
     led.add(CellKey.make("p"), sum(values.values()), "margins", keep=keep_margins)
     return led
 
@@ -151,7 +172,10 @@ def test_province_table_with_a_national_total_published_elsewhere():
     truth.add(CellKey.make("p", {"연도": 2022}), sum(provinces.values()), "tab-III-7", keep=True)
     p = plan(truth, T)
     assert [k.get("시도") for k in p.complementary] == ["대구"]  # 25 persons: the fewest
-    assert {k.get("시도"): (i.low, i.high) for k, i in ((i.key, i) for i in p.intervals)} == {"세종": (0, 29), "대구": (0, 29)}
+    assert {k.get("시도"): (i.low, i.high) for k, i in ((i.key, i) for i in p.intervals)} == {
+        "세종": (0, 29),
+        "대구": (0, 29),
+    }
 
 
 def test_three_way_split_with_one_small_cell_needs_the_third_part():
@@ -184,8 +208,14 @@ def test_protection_interval_rules():
 
 def test_frame_cells_reads_rows_totals_and_related_columns():
     df = pd.DataFrame({"시도": ["서울", "계"], "n": ["x", 120], "율": [12.5, 50.0]})
-    spec = {"population": "p", "year": 2022, "rows": {"시도": "시도"}, "totals": ["계"], "columns": {"n": {}},
-            "related": {"n": ["율"]}}
+    spec = {
+        "population": "p",
+        "year": 2022,
+        "rows": {"시도": "시도"},
+        "totals": ["계"],
+        "columns": {"n": {}},
+        "related": {"n": ["율"]},
+    }
     cells = frame_cells(df, spec, ["n"], "tab")
     assert [(c["by"], c["value"], c["keep"], c["related_shown"]) for c in cells] == [
         ({"시도": "서울", "연도": "2022"}, None, False, ["율"]),
@@ -246,7 +276,7 @@ def _notebook(path: Path, payloads) -> Path:
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-    from jahwal.nb import COUNT_MIME, TABLE_MIME
+    from jahwal.display.nb import COUNT_MIME, TABLE_MIME
 
     cell = new_code_cell("pass")
     for p in payloads:
@@ -258,9 +288,9 @@ def _notebook(path: Path, payloads) -> Path:
 
 
 def test_book_check_reads_notebook_payloads_and_names_the_revealing_tables(tmp_path):
-    from jahwal.disclosure import DisclosureError
-    from jahwal.ledger_gate import check_book
-    from jahwal.nb import Count, Table
+    from jahwal.display.nb import Count, Table
+    from jahwal.publish.attack_check import check_book
+    from jahwal.publish.gate import DisclosureError
 
     intake, status = _reference_2019()
     tables = _example_tables(intake, status)
@@ -279,8 +309,10 @@ def test_book_check_reads_notebook_payloads_and_names_the_revealing_tables(tmp_p
     for key, df, spec in tables:
         truth.add_frame(df, spec, list(spec["columns"]), key)
     hide = plan(truth, T).suppressed
-    after = [Table(apply_suppression(df, spec, list(spec["columns"]), hide, key), key, ledger=spec).payload()
-             for key, df, spec in tables]
+    after = [
+        Table(apply_suppression(df, spec, list(spec["columns"]), hide, key), key, ledger=spec).payload()
+        for key, df, spec in tables
+    ]
     after.append(Count("ch33_intake_first", intake, population=POP, by={"연도": 2019}).payload())
     report = check_book([_notebook(tmp_path / "33b.ipynb", after)], threshold=T)
     assert report["failures"] == [] and report["suppressed"] == 2 and report["tables"] == 4
@@ -292,9 +324,9 @@ def test_book_check_reads_notebook_payloads_and_names_the_revealing_tables(tmp_p
 
 
 def test_book_check_refuses_a_rate_shown_beside_a_hidden_count(tmp_path):
-    from jahwal.disclosure import DisclosureError
-    from jahwal.ledger_gate import check_book
-    from jahwal.nb import Table
+    from jahwal.display.nb import Table
+    from jahwal.publish.attack_check import check_book
+    from jahwal.publish.gate import DisclosureError
 
     df = pd.DataFrame({"연도": [2019, 2020], "n": ["x", 500], "율": [0.4, 12.0]})
     spec = {"population": POP, "year_column": "연도", "columns": {"n": {"IAP": "미수립"}}, "related": {"n": ["율"]}}
