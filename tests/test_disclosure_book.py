@@ -12,6 +12,8 @@ import pytest
 
 from book_fixture import built_book  # noqa: F401  (pytest fixture)
 
+pytestmark = pytest.mark.slow
+
 
 class _CountCells(HTMLParser):
     """Texts of the count columns of every statistic table wrapper: ``{key: [cell texts]}``."""
