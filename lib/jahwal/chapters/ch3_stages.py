@@ -472,6 +472,8 @@ def _ranked(
 
 
 def _cell(table: pd.DataFrame, key_col: str, key: str, col: str) -> object:
+    if col not in table.columns:  # a status nobody has in this extract
+        return float("nan")
     v = table.loc[table[key_col] == key, col]
     if v.empty:
         return float("nan")
