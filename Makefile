@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/qual.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/disclosure.py
 
 clean:
 	rm -rf _build data/synthetic

@@ -5,7 +5,7 @@ headers and suppression.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -169,12 +169,32 @@ def _small(v: Any, threshold: int) -> bool:
     return pd.notna(v) and 1 <= float(v) < threshold
 
 
-def mark_suppressed(values: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
+#: the Chapter Ⅲ stage counts each rate or mean indicator is computed from (ledger classifying values besides 연도)
+INDICATOR_CELLS: dict[str, list[dict[str, str]]] = {
+    "assessment_rate": [{}, {"사정": "참여"}],
+    "iap_rate": [{}, {"IAP": "수립"}],
+    "isp_rate": [{}, {"ISP": "수립"}],
+    "post_closure_rate": [
+        {"종결": "종결"},
+        {"종결": "종결", "종결 후 상담": "있음"},
+        {"종결": "종결", "종결 후 상담": "없음"},
+    ],
+    "counselling_mean": [{"상담": "있음"}],
+}
+
+
+def mark_suppressed(
+    values: pd.DataFrame, threshold: int = 10, hidden: Callable[[dict], bool] | None = None
+) -> pd.DataFrame:
     """Flag values that would disclose small groups (column ``suppressed``).
 
     A rate is hidden when its base, its count or the rest of the base is
     between 1 and ``threshold - 1``; a mean when its base is; a gap when either
-    group is (as in Chapter Ⅲ) or when it could not be computed.
+    group is (as in Chapter Ⅲ) or when it could not be computed. With
+    ``hidden`` (``hidden(cell) -> bool``: the book's joint suppression of the
+    Chapter Ⅲ stage counts, :func:`jahwal.display.book_cells.hidden_predicate`),
+    a rate or mean is also hidden when a count it is computed from is hidden in
+    Chapter Ⅲ (:data:`INDICATOR_CELLS`).
 
     Examples
     --------
@@ -195,6 +215,8 @@ def mark_suppressed(values: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
             hide = _small(r.n, threshold)
         else:
             hide = pd.isna(r.value) or min(r.n1, r.n2) < threshold
+        if hidden is not None and not hide:
+            hide = any(hidden({"연도": int(r.year), **cell}) for cell in INDICATOR_CELLS.get(r.indicator, []))
         flags.append(bool(hide or pd.isna(r.value)))
     return values.assign(suppressed=flags)
 

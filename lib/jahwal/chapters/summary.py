@@ -11,6 +11,7 @@ from jahwal.analysis import stages
 from jahwal.analysis.compare import stars
 from jahwal.analysis.framework import grid, grid_summary, indicator_values
 from jahwal.chapters.ch5 import mark_suppressed
+from jahwal.display import book_cells
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.inputs.contract import Extract
 from jahwal.inputs.framework import DOMAINS, GROUPS, STAGES, SUBDOMAINS, Framework
@@ -81,7 +82,8 @@ def key_findings(
     """
     if focus_year not in ex.years:
         raise ValueError(f"focus_year {focus_year}의 자료가 없습니다 / no data for focus_year (years: {ex.years})")
-    values = mark_suppressed(indicator_values(ex, alpha=alpha, variant=variant), threshold)
+    hidden = book_cells.hidden_predicate(ex, focus_year, threshold)  # what Chapter Ⅲ hides stays hidden here
+    values = mark_suppressed(indicator_values(ex, alpha=alpha, variant=variant), threshold, hidden)
     v = values.set_index(["indicator", "year"])
     first, last = min(ex.years), max(ex.years)
 

@@ -30,6 +30,8 @@ from jahwal.display.figures import set_theme
 TABLE_DIR_ENV = "JAHWAL_TABLE_DIR"
 TABLE_URL_PREFIX = "../tables/"
 TABLE_MIME = "application/vnd.jahwal.table+json"
+#: a person count glued into the prose (:func:`glue_count`): its ledger cell for the gate
+COUNT_MIME = "application/vnd.jahwal.count+json"
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -129,6 +131,11 @@ class Table:
         Columns holding person counts, checked by the disclosure gate.
     digits : int or dict
         Decimal places for float columns.
+    ledger : dict, optional
+        What each count cell counts (population, year, classifying columns;
+        see :mod:`jahwal.display.ledger`). The cells travel in the payload to the
+        gate, which checks them against every other published count.
+        ``count_columns`` defaults to the spec's ``columns``.
     """
 
     def __init__(
@@ -141,6 +148,7 @@ class Table:
         digits: int | dict[str, int] = 2,
         index: bool = False,
         note: str = "",
+        ledger: dict[str, Any] | None = None,
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"표 {key}: DataFrame이 필요합니다 / a DataFrame is required")
@@ -149,11 +157,18 @@ class Table:
         self.key = _check_key(key)
         self.statistic = statistic
         self.count_columns = [c for c in count_columns]
+        if ledger is not None and not self.count_columns:
+            self.count_columns = list((ledger.get("columns") or {}).keys())
+        self.ledger = ledger
         missing = [c for c in self.count_columns if c not in self.df.columns]
         if missing:
             raise ValueError(f"표 {key}: 없는 열 / unknown count columns {missing}")
         self.digits = digits
         self.note = note
+        if ledger is not None:
+            from jahwal.display.ledger import check_spec
+
+            check_spec(ledger, self.df, f"표 {key} / table {key}")
 
     def formatted(self) -> pd.DataFrame:
         out = self.df.copy()
@@ -197,6 +212,17 @@ class Table:
             "count_columns": [str(c) for c in self.count_columns],
             "counts": counts,
             "n_rows": int(len(self.df)),
+            **({"ledger": self.ledger_block()} if self.ledger is not None else {}),
+        }
+
+    def ledger_block(self) -> dict[str, Any]:
+        """The table's ledger cells (values as published, ``None`` for ``"x"``) and category lists."""
+        from jahwal.display.ledger import frame_cells, spec_domains
+
+        return {
+            "cells": frame_cells(self.df, self.ledger, self.count_columns, self.key),
+            "domains": spec_domains(self.df, self.ledger),
+            "related": {str(k): [str(c) for c in v] for k, v in (self.ledger.get("related") or {}).items()},
         }
 
     def _repr_html_(self) -> str:
@@ -219,8 +245,13 @@ class Table:
         if numeric:
             sel = ", ".join(f'.jahwal-table-wrap[data-table="{k}"] td:nth-child({i})' for i in numeric)
             style = f"<style>{sel} {{ text-align: right; }}</style>"
+        counts = ""
+        if self.count_columns:  # which columns hold person counts (1-based), for checks of the rendered book
+            idx = [str(i + 1) for i, c in enumerate(self.df.columns) if c in self.count_columns]
+            counts = f' data-counts="{",".join(idx)}"'
         return (
-            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}">{style}{body}{note}{links}</div>'
+            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}"{counts}>'
+            f"{style}{body}{note}{links}</div>"
         )
 
     def _numeric(self, col: Any) -> bool:
@@ -269,6 +300,84 @@ def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     glue(key, table, display=False)
 
 
+class Count:
+    """A person count glued into the prose, with the ledger cell it publishes.
+
+    Examples
+    --------
+    >>> c = Count("ch33_intake_2019", 40278, population="초기상담 참여자", by={"연도": 2019})
+    >>> c._repr_mimebundle_()["text/plain"]
+    "'40,278'"
+    >>> c.payload()["ledger"]["cells"][0]["by"]
+    {'연도': '2019'}
+    """
+
+    def __init__(
+        self, key: str, value: Any, *, population: str, by: dict[str, Any] | None = None, keep: bool = False
+    ) -> None:
+        self.key = _check_key(key)
+        self.value = value
+        self.population = population
+        self.by = dict(by or {})
+        self.keep = keep
+
+    def text(self) -> str:
+        return value_text(self.value)
+
+    def payload(self) -> dict[str, Any]:
+        from jahwal.display.ledger import CellKey
+
+        suppressed = isinstance(self.value, str)
+        cell = CellKey.make(self.population, self.by).as_dict()
+        return {
+            "key": self.key,
+            "statistic": True,
+            "count_columns": ["value"],
+            "counts": {"value": [None if suppressed else float(self.value)]},
+            "n_rows": 1,
+            "ledger": {
+                "cells": [
+                    {
+                        **cell,
+                        "row": 0,
+                        "column": "value",
+                        "value": None if suppressed else float(self.value),
+                        "keep": self.keep,
+                        "related": [],
+                        "source": self.key,
+                    }
+                ],
+                "domains": {},
+            },
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": repr(self.text()), COUNT_MIME: self.payload()}
+
+
+def value_text(value: Any) -> str:
+    """A count as prose text: ``"x"`` stays, numbers get separators.
+
+    Examples
+    --------
+    >>> value_text(1334.0), value_text("x")
+    ('1,334', 'x')
+    """
+    return value if isinstance(value, str) else fmt_num(value, 0)
+
+
+def glue_count(key: str, value: Any, *, population: str, by: dict[str, Any] | None = None, keep: bool = False) -> None:
+    """Glue a person count for ``{glue:text}`` and register it in the ledger.
+
+    ``value`` is the count as published (``"x"`` when suppressed); ``population``
+    and ``by`` (classifying variables, e.g. ``{"연도": 2019, "시도": "서울"}``)
+    say what it counts, as in a table's ledger spec.
+    """
+    from myst_nb import glue
+
+    glue(key, Count(key, value, population=population, by=by, keep=keep), display=False)
+
+
 def glue_fig(key: str, fig: Any) -> None:
     """Glue a matplotlib figure (or seaborn grid) under ``key`` and close it."""
     import matplotlib.pyplot as plt
@@ -286,10 +395,12 @@ def payload_json(obj: Any) -> str:
 
 
 __all__ = [
+    "Count",
     "Number",
     "Table",
     "fmt_num",
     "fmt_won",
+    "glue_count",
     "glue_fig",
     "glue_many",
     "glue_table",

@@ -499,6 +499,11 @@ def build(
         ctx.log["disclosure"] = gate.check_notebooks(
             pages, threshold=params.parameters.suppression_threshold, root=stage_dir
         )
+        from jahwal.publish import attack_check
+
+        ctx.log["attacker_check"] = attack_check.check_book(
+            [stage_dir / r.source for r in runs], threshold=params.parameters.suppression_threshold
+        )
         echo("5/6 책 만들기 / rendering with jupyter-book")
         html = render(ctx, stage_dir, strict=strict)
         ctx.log["html_scan"] = gate.scan_html(html, threshold=params.parameters.suppression_threshold)
