@@ -14,6 +14,7 @@ from jahwal import chapter3, framework as F, qual, stages, synth
 from jahwal.compare import compare_groups
 from jahwal.contract import load_extract
 from jahwal.params import NotebookParameters
+from jahwal.study_text import NOTEBOOK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 FW = ROOT / "data" / "framework"
@@ -383,7 +384,7 @@ def _target(text: str) -> str:
 
 
 def test_my_pages_have_their_titles_and_known_parameters():
-    allowed = set(NotebookParameters.model_fields)
+    allowed = set(NotebookParameters.model_fields) | set(NOTEBOOK_KEYS)
     for path in MY_PAGES:
         md, code = _page_sources(path)
         assert md[0].splitlines()[0] == f"# {TITLES[path.name]}", path.name

@@ -124,7 +124,10 @@ TABLES: dict[str, TableRule] = {
        for i in (9, 10, 11, 12, 13, 15, 17, 19)},
     **{f"tab-III-{i}": TableRule(f"표 Ⅲ-{i}", _DAYS, total_rows=("차이(수행−미수행)",), total_quantity="calibrated",
                                  text_columns=("구분",))
-       for i in (14, 16, 18, 20)},
+       for i in (14, 16, 18)},
+    # 표 Ⅲ-20 printed the group sizes of 표 Ⅲ-18; its groups are those of 표 Ⅲ-19 (see data/reference/manifest.csv)
+    "tab-III-20": TableRule("표 Ⅲ-20", {**_DAYS, "인원": "derived"}, total_rows=("차이(수행−미수행)",),
+                            total_quantity="calibrated", text_columns=("구분",)),
 }
 #: indicator of Chapter Ⅴ → quantity (gaps are the outcome comparisons of 표 Ⅲ-9 to Ⅲ-20)
 INDICATORS: dict[str, str] = {
@@ -219,6 +222,13 @@ def _category_published(variable: str, category: str, published: set[tuple[str, 
     return any(norm(v) == norm(variable) and norm(c) == norm(category) for v, c in published)
 
 
+def _blank(value: Any) -> bool:
+    """A cell without a value: suppressed (``x``), not applicable (``–``) or missing."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return isinstance(value, str) and value.strip() in ("", "x", "–", "-")
+
+
 def table_marks(key: str, df: pd.DataFrame, synthetic: Any, focus_year: int | None = None,
                 reference_dir: str | Path = REFERENCE_DIR) -> pd.DataFrame | None:
     """The origin of every cell of a published table, or ``None``.
@@ -247,7 +257,7 @@ def table_marks(key: str, df: pd.DataFrame, synthetic: Any, focus_year: int | No
             year = int(m.group(1)) if m else None
         is_total = first is not None and str(df.at[i, first]).strip() in rule.total_rows
         for col in df.columns:
-            if col == rule.year_column or col in rule.text_columns:
+            if col == rule.year_column or col in rule.text_columns or _blank(df.at[i, col]):
                 continue
             quantity = rule.total_quantity if is_total else _match(rule, col)
             if quantity == "category_mean" and not _category_published(df.at[i, df.columns[0]], df.at[i, df.columns[1]],

@@ -172,6 +172,10 @@ def footer(params: StudyParams) -> str:
     return "자활정보시스템 추출 자료의 집계 결과만 싣습니다. 개인 단위 자료는 포함하지 않습니다."
 
 
+#: notebook parameters that come from the study file outside ``parameters`` (see :func:`study_values`)
+NOTEBOOK_KEYS = ("synthetic",)
+
+
 def study_values(params: StudyParams) -> dict[str, Any]:
     """Values the build derives from the study file for the notebooks (beside ``parameters``)."""
     synth = params.prepare.synthetic
