@@ -26,6 +26,7 @@ A build on a real extract (``synthetic`` is ``None``) has no origins at all.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -224,7 +225,7 @@ def _category_published(variable: str, category: str, published: set[tuple[str, 
 
 def _blank(value: Any) -> bool:
     """A cell without a value: suppressed (``x``), not applicable (``–``) or missing."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return True
     return isinstance(value, str) and value.strip() in ("", "x", "–", "-")
 
