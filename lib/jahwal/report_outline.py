@@ -4,7 +4,8 @@ The transcriptions in ``data/`` keep the line numbers of the report's text
 extraction (``source_lines``) so that each value can be checked against the
 source. Readers never see those numbers: they see the chapter, section and
 subsection they fall in (and the table or figure where the data name one).
-:data:`OUTLINE` is the report's outline with the first line of each part.
+:data:`OUTLINE` is the report's outline with the first line of each part (the
+report numbers the subsections of Ⅳ장 2절 1), 3), 4)…: there is no 2)).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ OUTLINE: list[tuple[int, str, str, str, str]] = [
     (7627, "Ⅳ", "2", "3)", "주민참여자가 인지한 자활사례관리 성과"),
     (7940, "Ⅳ", "2", "4)", "자활 참여주민이 인지한 자활사례관리 성과요인"),
     (8037, "Ⅳ", "2", "5)", "자활사례관리의 한계"),
+    (8311, "Ⅳ", "2", "6)", "자활사례관리 발전을 위한 제언"),
     (8575, "Ⅴ", "1", "", "자활사례관리 성과 특성"),
     (9169, "Ⅴ", "2", "", "자활사례관리 성과 관리 과업"),
 ]

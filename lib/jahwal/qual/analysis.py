@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from ..report_outline import cite
 from .model import ALL_GROUPS, LEVELS, QualCorpus
 
 DOMAIN_LABELS = {
@@ -50,7 +51,7 @@ KOREAN = {
     "name": "주제", "theme": "주제", "level": "수준", "n_quotes": "인용 수", "n_segments": "구간 수",
     "n_participants": "참여자 수", "n_sessions": "회기 수", "share_quotes": "인용 비율(%)",
     "share_participants": "참여자 비율(%)", "participant_id": "참여자", "session_id": "회기",
-    "text": "발언(예시 재구성)", "report_line": "보고서 행", "rank": "순위", "term": "핵심어", "n": "빈도",
+    "text": "발언(예시 재구성)", "report_line": "보고서 행", "report_place": "보고서 위치", "rank": "순위", "term": "핵심어", "n": "빈도",
     "score": "특징도", "attribute": "구분", "category": "범주", "share": "비율(%)", "code_a": "코드 A",
     "code_b": "코드 B", "name_a": "주제 A", "name_b": "주제 B", "n_a": "A 단위 수", "n_b": "B 단위 수",
     "n_ab": "함께 나온 단위 수", "c": "c 계수", "n_total": "전체 인원", "n_female": "여성", "n_male": "남성",
@@ -440,7 +441,9 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
     -------
     DataFrame
         ``code_id, name, rank, segment_id, participant_id, session_id, text,
-        report_line`` in codebook order.
+        report_line, report_place`` in codebook order; ``report_place`` cites
+        the report by chapter, section and subsection
+        (:func:`jahwal.report_outline.cite`), the form shown to readers.
 
     Examples
     --------
@@ -487,8 +490,9 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
         for k, s in enumerate(chosen, start=1):
             rows.append((u, tree.at[u, "name"], k, s, seg.at[s, "participant_id"], seg.at[s, "session_id"],
                          seg.at[s, "text"], seg.at[s, "report_line"]))
-    return pd.DataFrame(rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text",
-                                       "report_line"])
+    out = pd.DataFrame(rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text",
+                                      "report_line"])
+    return out.assign(report_place=out["report_line"].map(cite))
 
 
 # ---------------------------------------------------------------- participants
