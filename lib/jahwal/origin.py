@@ -384,3 +384,66 @@ def figure_note(key: str, synthetic: Any, years: list[int], focus_year: int) -> 
     if len(groups) == 1:
         return caption_note({"모든 값": next(iter(groups))})
     return caption_note({f"{_years_label(ys)} 값": o for o, ys in sorted(groups.items(), key=lambda kv: kv[1][0])})
+
+
+# ---------------------------------------------------------------- prose and Chapter Ⅴ
+def indicator_marks(df: pd.DataFrame, indicators: list[str], synthetic: Any) -> pd.DataFrame | None:
+    """Origins of 표 Ⅴ-3 (one row per indicator, one column per year, then change and trend).
+
+    The change and the trend of a row are as certain as the least certain
+    year they rest on.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"지표": ["IAP 수립률", "종결 후 상담률"], "2019년": ["30.80", "8.50"], "2022년": ["26.21", "14.20"],
+    ...                    "추세": ["하락", "상승"]})
+    >>> indicator_marks(df, ["iap_rate", "post_closure_rate"], {"scale": 1}).values.tolist()
+    [['', '공표', '공표', '공표'], ['', '가정', '보정', '가정']]
+    """
+    if _spec(synthetic) is None:
+        return None
+    marks = pd.DataFrame("", index=df.index, columns=df.columns, dtype=object)
+    years = {c: int(m.group(1)) for c in df.columns if (m := re.fullmatch(r"(\d{4})년", str(c)))}
+    derived = [c for c in df.columns if str(c).startswith(("변화", "추세"))]
+    for i, key in zip(df.index, indicators):
+        row = []
+        for col, year in years.items():
+            if not _blank(df.at[i, col]):
+                marks.at[i, col] = indicator_origin(key, year, synthetic) or ""
+                row.append(marks.at[i, col])
+        for col in derived:
+            if not _blank(df.at[i, col]):
+                marks.at[i, col] = trend_origin(row) or ""
+    return marks
+
+
+def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, last: int, focus: int) -> dict[str, str | None]:
+    """Origins of the summary's numbers and labels (keys of the key findings).
+
+    Changes, verbs and significance stars take the weakest origin of the
+    values they compare, so a trend resting on an assumed year is marked 가정.
+
+    Examples
+    --------
+    >>> o = finding_origins({}, {"scale": 1, "years": [2019, 2022]}, first=2019, last=2022, focus=2022)
+    >>> o["intake_first"], o["post_closure_rate_first"], o["post_closure_rate_verb"], o["incentive_gap_iap_stars"]
+    ('공표', '가정', '가정', '보정')
+    >>> finding_origins({}, None, first=2019, last=2022, focus=2022)["intake_first"] is None
+    True
+    """
+    c = lambda q, y: classify(q, y, synthetic)  # noqa: E731
+    out: dict[str, str | None] = {
+        "intake_first": c("intake_n", first), "intake_last": c("intake_n", last),
+        "assessment_rate_first": c("assessed_rate", first), "assessment_rate_last": c("assessed_rate", last),
+        "post_closure_rate_first": c("post_closure_rate", first), "post_closure_rate_last": c("post_closure_rate", last),
+        "iap_rate_last": c("published", last),
+        "counselling_mean": c("calibrated", focus), "counselling_median": c("published", focus),
+    }
+    out["intake_growth"] = out["intake_verb"] = weakest([out["intake_first"], out["intake_last"]])
+    for key in ("assessment_rate", "post_closure_rate"):
+        out[f"{key}_verb"] = weakest([out[f"{key}_first"], out[f"{key}_last"]])
+    for key in ("incentive_gap_iap", "wage_gap_iap_monitoring"):
+        out[key] = indicator_origin(key, focus, synthetic)
+        out[f"{key}_stars"] = (c("n_statistic", focus) if focus == REPORT_FOCUS_YEAR else c("assumed", focus))
+    out["wage_gap_days"] = out["wage_gap_iap_monitoring"]
+    return out
