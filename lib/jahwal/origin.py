@@ -431,7 +431,7 @@ def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, 
     >>> finding_origins({}, None, first=2019, last=2022, focus=2022)["intake_first"] is None
     True
     """
-    c = lambda q, y: classify(q, y, synthetic)  # noqa: E731
+    c = lambda q, y: classify(q, y, synthetic)
     out: dict[str, str | None] = {
         "intake_first": c("intake_n", first), "intake_last": c("intake_n", last),
         "assessment_rate_first": c("assessed_rate", first), "assessment_rate_last": c("assessed_rate", last),
