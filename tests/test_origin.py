@@ -238,3 +238,25 @@ def test_report_citations_name_chapter_and_section_not_lines():
     assert cite("3161-3163") == "Ⅲ장 3절"
     assert cite("7215-7221") == "Ⅳ장 2절 1)"
     assert cite("9169-9521", title=True) == "Ⅴ장 2절(자활사례관리 성과 관리 과업)"
+
+
+def test_pages_of_a_real_extract_build_carry_no_synthetic_sentence_or_2023_title():
+    """Every page of a real-extract build says what it says about the data through the study's substitutions."""
+    import json
+
+    real = _study(None, window_start="2020-01", window_end="2023-12", focus_year=2023)
+    subs = study_text.substitutions(real)
+    about_project = {"book/changelog", "book/extending"}  # history and how-to, not claims about this book's data
+    files = [e["file"] for e in toc_entries(ROOT, synthetic=False)]
+    assert "notebooks/92_provenance" in files and "notebooks/92_calibration" not in files
+    for file in files:
+        if file in about_project:
+            continue
+        path = ROOT / (file + ".ipynb") if (ROOT / (file + ".ipynb")).exists() else ROOT / (file + ".md")
+        if path.suffix == ".ipynb":
+            text = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                             for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+        else:
+            text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: subs.get(m.group(1), m.group(0)), text)
+        assert "합성" not in text and "심층분석연구" not in text, file
