@@ -43,9 +43,9 @@ CSS = {PUBLISHED: "published", CALIBRATED: "calibrated", ASSUMED: "assumed"}
 MARK = {PUBLISHED: "공", CALIBRATED: "보", ASSUMED: "가"}
 #: what each origin means, for legends and banners
 MEANING = {
-    PUBLISHED: "보고서에 인쇄된 값과 같은 값",
-    CALIBRATED: "보고서의 공표 수치에 맞추어 만든 값(허용 오차 안) 또는 공표 수치에서 계산되는 값",
-    ASSUMED: "보고서가 밝히지 않아 합성 자료의 가정에서 나온 값",
+    PUBLISHED: "보고서에 인쇄된 값과 같음",
+    CALIBRATED: "공표 수치에 맞추었거나 공표 수치에서 계산됨",
+    ASSUMED: "보고서에 없어 합성 자료의 가정에서 나옴",
 }
 #: the years and the focus year whose figures the report published
 PUBLISHED_YEARS = (2019, 2022)
@@ -312,27 +312,35 @@ def caption_note(origins: Mapping[str, str | None]) -> str:
 
 
 def legend() -> str:
-    """One line explaining the marks (under marked tables and in the banner).
+    """One line explaining the marks (under marked tables).
 
     Examples
     --------
-    >>> legend().startswith("표시: 공 = 공표")
-    True
+    >>> legend()
+    '표시: 공 공표(보고서에 인쇄된 값과 같음) · 보 보정(공표 수치에 맞추었거나 공표 수치에서 계산됨) · 가 가정(보고서에 없어 합성 자료의 가정에서 나옴)'
     """
-    return "표시: " + "; ".join(f"{MARK[o]} = {o}({MEANING[o]})" for o in ORIGINS)
+    return "표시: " + " · ".join(f"{MARK[o]} {o}({MEANING[o]})" for o in ORIGINS)
 
 
 def banner_text(synthetic: Any) -> str:
-    """The banner of every quantitative page of a synthetic build ('' for a real extract)."""
+    """The short banner of every quantitative page of a synthetic build ('' for a real extract).
+
+    Examples
+    --------
+    >>> "2019–2022년 **합성 추출 자료**(보고서 규모의 5%)" in banner_text({"scale": 0.05, "years": [2019, 2022]})
+    True
+    >>> banner_text(None)
+    ''
+    """
     spec = _spec(synthetic)
     if spec is None:
         return ""
     years = spec.get("years") or PUBLISHED_YEARS
     scale = float(spec.get("scale", 1))
-    size = "" if scale == 1 else f" 규모는 보고서의 {scale * 100:g}%입니다."
-    return (f"이 쪽의 수치는 실제 자활정보시스템 자료가 아니라 {years[0]}–{years[1]}년 **합성 추출 자료**에서 "
-            f"계산했습니다.{size} 값마다 공표·보정·가정 가운데 어디서 왔는지 표시했습니다: "
-            f"공표는 {MEANING[PUBLISHED]}, 보정은 {MEANING[CALIBRATED]}, 가정은 {MEANING[ASSUMED]}입니다.")
+    size = "" if scale == 1 else f"(보고서 규모의 {scale * 100:g}%)"
+    return (f"이 쪽의 수치는 실제 자료가 아닌 {years[0]}–{years[1]}년 **합성 추출 자료**{size}에서 계산했습니다. "
+            f"값에 붙은 [공표]·[보정]·[가정]과 표의 공·보·가는 보고서에 인쇄된 값, 공표 수치에 맞춘 값, "
+            f"합성 자료의 가정에서 나온 값을 뜻합니다.")
 
 
 #: figure key → quantities its values rest on, and whether it shows every year (else the focus year)
