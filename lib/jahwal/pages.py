@@ -30,7 +30,7 @@ def banner_markdown(synthetic: Any) -> str:
     text = origin.banner_text(synthetic)
     if not text:
         return ""
-    return f":::{{admonition}} 합성 자료로 계산한 쪽\n:class: {BANNER_CLASS}\n{text}\n:::"
+    return f":::{{admonition}} 합성 자료로 계산한 쪽\n:class: warning {BANNER_CLASS}\n{text}\n:::"
 
 
 def add_banner(source: str, banner: str) -> str:
