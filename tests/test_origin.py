@@ -260,3 +260,69 @@ def test_pages_of_a_real_extract_build_carry_no_synthetic_sentence_or_2023_title
             text = path.read_text(encoding="utf-8")
         text = re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: subs.get(m.group(1), m.group(0)), text)
         assert "합성" not in text and "심층분석연구" not in text, file
+
+
+# ---------------------------------------------------------------- whole books (slow)
+from book_fixture import built_book  # noqa: F401  (session fixture)
+
+
+def _text(page: Path) -> str:
+    return re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_synthetic_book_marks_values_and_carries_banners(built_book):
+    html = built_book.html
+    for name in ("00_summary", "32_counselling_by_characteristic", "33_stage_outcomes", "34_outcome_tests",
+                 "35_supplementary", "52_indicators"):
+        page = (html / "notebooks" / f"{name}.html").read_text(encoding="utf-8")
+        assert pages.BANNER_CLASS in page, name
+    stage = (html / "notebooks" / "33_stage_outcomes.html").read_text(encoding="utf-8")
+    assert 'data-origin="가정"' in stage and "jahwal-origin-legend" in stage
+    assert "합성 자료: 2019·2022년 값은 보정값, 2020·2021년 값은 가정값" in _text(html / "notebooks" / "33_stage_outcomes.html")
+    # the infrastructure tables are the report's own figures: marked 공표 and equal to data/reference
+    infra = (html / "notebooks" / "31_infrastructure.html").read_text(encoding="utf-8")
+    wrap = re.search(r'<div class="jahwal-table-wrap" data-table="tab-III-1".*?</table>', infra, re.DOTALL).group(0)
+    ref = pd.read_csv(REF / "tab_III_01_infra_by_year.csv")
+    published = re.findall(r'<tr>\s*<td>(\d{4})[^<]*</td>\s*<td class="[^"]*" data-origin="공표"[^>]*>([\d,]+)</td>', wrap)
+    assert published
+    for year, centres in published:
+        assert _num(centres) == float(ref.loc[ref["year"] == int(year), "centres_n"].iloc[0]), year
+
+
+@pytest.mark.slow
+def test_real_extract_book_has_provenance_and_no_synthetic_claims(built_book, tmp_path_factory):
+    import shutil
+
+    import yaml
+    from jahwal.build import build
+
+    root = tmp_path_factory.mktemp("real") / "proj"
+    shutil.copytree(built_book.root, root, symlinks=True)
+    spec = yaml.safe_load((root / "params" / "test-book.yml").read_text(encoding="utf-8"))
+    shutil.copytree(root / spec["prepare"]["synthetic"]["out"], root / "data" / "private" / "extract")
+    spec["study"].update(id="real-test", title="자활사례관리 성과 분석(실제 자료 시험판)", subtitle="실제 자료 경로 시험", copyright="2025")
+    spec["prepare"]["synthetic"] = None
+    spec["parameters"]["extract_dir"] = "data/private/extract"
+    params = root / "params" / "real-test.yml"
+    params.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    log = build(params, root=root, progress=False, echo=lambda s: None)
+    assert log["status"] == "ok"
+    html = root / "_build" / "html"
+    assert (html / "notebooks" / "92_provenance.html").is_file()
+    assert not (html / "notebooks" / "92_calibration.html").exists()
+    for page in sorted(html.rglob("*.html")):
+        rel = str(page.relative_to(html))
+        if rel in ("book/changelog.html", "book/extending.html", "genindex.html", "search.html"):
+            continue
+        raw = page.read_text(encoding="utf-8")
+        text = _text(page)
+        assert "합성" not in text and "심층분석연구" not in text, rel
+        assert "data-origin" not in raw and pages.BANNER_CLASS not in raw, rel
+    prov = _text(html / "notebooks" / "92_provenance.html")
+    import hashlib
+
+    digest = hashlib.sha256((root / "data" / "private" / "extract" / "stages.csv").read_bytes()).hexdigest()
+    assert "participants.csv" in prov and digest in prov and "data/private" not in prov
+    cover = _text(html / "book" / "index.html")
+    assert "2019년 1월부터 2022년 12월까지의 자활정보시스템 추출 자료" in cover

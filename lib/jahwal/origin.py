@@ -382,6 +382,8 @@ def figure_note(key: str, synthetic: Any, years: list[int], focus_year: int) -> 
     if key not in FIGURES:
         return ""
     quantities, per_year = FIGURES[key]
+    if set(quantities) == {"external"}:
+        return "값은 보고서의 공표 수치"
     if not per_year:
         origin = weakest(classify(q, focus_year, synthetic) if q == "external" or focus_year == REPORT_FOCUS_YEAR
                          else ASSUMED for q in quantities)
