@@ -457,3 +457,78 @@ def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, 
         out[f"{key}_stars"] = (c("n_statistic", focus) if focus == REPORT_FOCUS_YEAR else c("assumed", focus))
     out["wage_gap_days"] = out["wage_gap_iap_monitoring"]
     return out
+
+
+#: prose values of Chapter Ⅲ 3 (stage summary) → (quantity, which year: first, last, focus or focus-table)
+STAGE_PROSE: dict[str, tuple[str, str]] = {
+    "intake_first": ("intake_n", "first"), "intake_last": ("intake_n", "last"), "intake_focus": ("intake_n", "focus"),
+    "assessed_first": ("assessed_n", "first"), "assessed_focus": ("assessed_n", "focus"),
+    "rate_first": ("assessed_rate", "first"), "rate_focus": ("assessed_rate", "focus"), "rate_last": ("assessed_rate", "last"),
+    "prov1_rate": ("published", "table"), "prov2_rate": ("published", "table"), "prov3_rate": ("published", "table"),
+    "iap_rate": ("published", "focus"), "iap_not_rate": ("published", "focus"), "iap_missing_rate": ("published", "focus"),
+    "iap_top_rate": ("published", "table"), "isp_rate": ("published", "focus"),
+    "counsel_mean_focus": ("calibrated", "focus"), "counsel_max_focus": ("published", "focus"),
+    "counsel_persons_focus": ("assumed", "focus"), "counsel_peak_mean": ("calibrated", "focus"),
+    "counsel_top_mean": ("calibrated", "table"), "post_rate_first": ("post_closure_rate", "first"),
+    "post_rate_focus": ("post_closure_rate", "focus"), "closed_focus": ("assumed", "focus"),
+}
+#: prose values of each outcome comparison (``tab-III-9_diff`` …) → quantity
+OUTCOME_PROSE = {"n1": "published", "n2": "published", "diff": "calibrated", "lo": "n_statistic", "hi": "n_statistic",
+                 "g": "n_statistic", "p": "n_statistic"}
+
+
+def _year_origin(quantity: str, which: str, synthetic: Any, first: int, last: int, focus: int) -> str | None:
+    if which == "table":  # a one-year table: the report printed it for 2022 only
+        return classify(quantity, focus, synthetic) if focus == REPORT_FOCUS_YEAR else classify("assumed", focus, synthetic)
+    return classify(quantity, {"first": first, "last": last, "focus": focus}[which], synthetic)
+
+
+def prose_origins(kind: str, values: Mapping[str, Any], synthetic: Any, *, first: int, last: int, focus: int,
+                  prefix: str = "") -> dict[str, str | None]:
+    """Origins of the glued prose numbers of a Chapter Ⅲ page (keys as glued, with ``prefix``).
+
+    Parameters
+    ----------
+    kind : {"stages", "outcomes", "characteristics", "supplementary"}
+        Which page's values (:func:`jahwal.chapter3.stage_summary`,
+        :func:`~jahwal.chapter3.outcome_values`,
+        :func:`~jahwal.chapter3.characteristic_extremes`, the supplementary
+        analyses).
+    values : mapping
+        The values as returned by that function (keys without prefix).
+
+    Examples
+    --------
+    >>> s = {"scale": 1, "years": [2019, 2022]}
+    >>> o = prose_origins("stages", {"intake_first": 1, "post_rate_first": 0.1, "year": "2022"}, s, first=2019, last=2022, focus=2022)
+    >>> o
+    {'intake_first': '공표', 'post_rate_first': '가정'}
+    >>> prose_origins("outcomes", {"tab-III-20_n1": 229, "tab-III-9_g": 0.1}, s, first=2019, last=2022, focus=2022, prefix="ch34_")
+    {'ch34_tab-III-20_n1': '보정', 'ch34_tab-III-9_g': '보정'}
+    """
+    args = (synthetic, first, last, focus)
+    out: dict[str, str | None] = {}
+    for key, value in values.items():
+        if isinstance(value, str) and not re.fullmatch(r"[\d.,]+", value):
+            continue  # names and labels
+        if kind == "stages" and key in STAGE_PROSE:
+            out[prefix + key] = _year_origin(*STAGE_PROSE[key], *args)
+        elif kind == "outcomes" and "_" in key:
+            table, name = key.rsplit("_", 1)
+            quantity = OUTCOME_PROSE.get(name)
+            if quantity is None:
+                continue
+            if table == "tab-III-20" and name in ("n1", "n2"):
+                quantity = "derived"
+            out[prefix + key] = _year_origin(quantity, "table", *args)
+        elif kind == "characteristics" and key in ("high_mean", "low_mean", "overall_mean", "counselled_n"):
+            quantity = {"overall_mean": "calibrated", "counselled_n": "assumed"}.get(key, "category_mean")
+            if quantity == "category_mean":
+                side = key.split("_")[0]
+                published = _published_categories(REFERENCE_DIR)
+                ok = _category_published(values.get(f"{side}_variable", ""), values.get(f"{side}_category", ""), published)
+                quantity = "calibrated" if ok else "assumed"
+            out[prefix + key] = _year_origin(quantity, "table", *args)
+        elif kind == "supplementary":
+            out[prefix + key] = classify("assumed", focus, synthetic)
+    return out
