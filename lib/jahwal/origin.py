@@ -427,7 +427,7 @@ def indicator_marks(df: pd.DataFrame, indicators: list[str], synthetic: Any) -> 
     return marks
 
 
-def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, last: int, focus: int) -> dict[str, str | None]:
+def finding_origins(findings: Mapping[str, Any], synthetic: Any, focus: int, *, prefix: str = "") -> dict[str, str | None]:
     """Origins of the summary's numbers and labels (keys of the key findings).
 
     Changes, verbs and significance stars take the weakest origin of the
@@ -435,12 +435,14 @@ def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, 
 
     Examples
     --------
-    >>> o = finding_origins({}, {"scale": 1, "years": [2019, 2022]}, first=2019, last=2022, focus=2022)
+    >>> f = {"first_year": "2019", "last_year": "2022"}
+    >>> o = finding_origins(f, {"scale": 1, "years": [2019, 2022]}, 2022)
     >>> o["intake_first"], o["post_closure_rate_first"], o["post_closure_rate_verb"], o["incentive_gap_iap_stars"]
     ('공표', '가정', '가정', '보정')
-    >>> finding_origins({}, None, first=2019, last=2022, focus=2022)["intake_first"] is None
+    >>> finding_origins(f, None, 2022, prefix="sum_")["sum_intake_first"] is None
     True
     """
+    first, last = int(findings.get("first_year", focus)), int(findings.get("last_year", focus))
     c = lambda q, y: classify(q, y, synthetic)
     out: dict[str, str | None] = {
         "intake_first": c("intake_n", first), "intake_last": c("intake_n", last),
@@ -456,7 +458,30 @@ def finding_origins(findings: Mapping[str, Any], synthetic: Any, *, first: int, 
         out[key] = indicator_origin(key, focus, synthetic)
         out[f"{key}_stars"] = (c("n_statistic", focus) if focus == REPORT_FOCUS_YEAR else c("assumed", focus))
     out["wage_gap_days"] = out["wage_gap_iap_monitoring"]
-    return out
+    return {prefix + k: v for k, v in out.items()}
+
+
+def indicator_prose_origins(summary: Mapping[str, Any], indicators: list[str], synthetic: Any, *,
+                            prefix: str = "") -> dict[str, str | None]:
+    """Origins of the indicator page's prose numbers (first and last values, counts of rising and falling trends).
+
+    A count of trends is as certain as the least certain trend it counts.
+
+    Examples
+    --------
+    >>> s = {"first_year": "2019", "last_year": "2022", "iap_rate_first": 30.8, "n_rising": 2}
+    >>> indicator_prose_origins(s, ["iap_rate", "post_closure_rate"], {"scale": 1})
+    {'iap_rate_first': '공표', 'iap_rate_last': '공표', 'post_closure_rate_first': '가정', 'post_closure_rate_last': '보정', 'n_rising': '가정', 'n_falling': '가정'}
+    """
+    first, last = int(summary["first_year"]), int(summary["last_year"])
+    out: dict[str, str | None] = {}
+    trends = []
+    for key in dict.fromkeys(indicators):
+        out[f"{key}_first"] = indicator_origin(key, first, synthetic)
+        out[f"{key}_last"] = indicator_origin(key, last, synthetic)
+        trends.append(weakest(indicator_origin(key, y, synthetic) for y in range(first, last + 1)))
+    out["n_rising"] = out["n_falling"] = weakest(trends)
+    return {prefix + k: v for k, v in out.items()}
 
 
 #: prose values of Chapter Ⅲ 3 (stage summary) → (quantity, which year: first, last, focus or focus-table)
@@ -483,29 +508,40 @@ def _year_origin(quantity: str, which: str, synthetic: Any, first: int, last: in
     return classify(quantity, {"first": first, "last": last, "focus": focus}[which], synthetic)
 
 
-def prose_origins(kind: str, values: Mapping[str, Any], synthetic: Any, *, first: int, last: int, focus: int,
-                  prefix: str = "") -> dict[str, str | None]:
+def prose_origins(kind: str, values: Mapping[str, Any], synthetic: Any, focus: int, *, prefix: str = "",
+                  first: int | None = None, last: int | None = None) -> dict[str, str | None]:
     """Origins of the glued prose numbers of a Chapter Ⅲ page (keys as glued, with ``prefix``).
 
     Parameters
     ----------
-    kind : {"stages", "outcomes", "characteristics", "supplementary"}
+    kind : {"stages", "outcomes", "overview", "characteristics", "supplementary"}
         Which page's values (:func:`jahwal.chapter3.stage_summary`,
-        :func:`~jahwal.chapter3.outcome_values`,
+        :func:`~jahwal.chapter3.outcome_values`, :func:`~jahwal.chapter3.outcome_overview`,
         :func:`~jahwal.chapter3.characteristic_extremes`, the supplementary
         analyses).
     values : mapping
-        The values as returned by that function (keys without prefix).
+        The values as returned by that function (keys without prefix); the
+        first and last year are read from its ``first_year`` and
+        ``last_year`` unless given.
+    synthetic : dict or None
+        The study's synthetic block (``None``: no origins).
+    focus : int
+        The focus year.
+    prefix : str
+        Prefix of the glue keys.
 
     Examples
     --------
     >>> s = {"scale": 1, "years": [2019, 2022]}
-    >>> o = prose_origins("stages", {"intake_first": 1, "post_rate_first": 0.1, "year": "2022"}, s, first=2019, last=2022, focus=2022)
+    >>> v = {"intake_first": 1, "post_rate_first": 0.1, "first_year": "2019", "last_year": "2022"}
+    >>> o = prose_origins("stages", v, s, 2022)
     >>> o
     {'intake_first': '공표', 'post_rate_first': '가정'}
-    >>> prose_origins("outcomes", {"tab-III-20_n1": 229, "tab-III-9_g": 0.1}, s, first=2019, last=2022, focus=2022, prefix="ch34_")
+    >>> prose_origins("outcomes", {"tab-III-20_n1": 229, "tab-III-9_g": 0.1}, s, 2022, prefix="ch34_")
     {'ch34_tab-III-20_n1': '보정', 'ch34_tab-III-9_g': '보정'}
     """
+    first = int(values.get("first_year", focus)) if first is None else first
+    last = int(values.get("last_year", focus)) if last is None else last
     args = (synthetic, first, last, focus)
     out: dict[str, str | None] = {}
     for key, value in values.items():
@@ -529,6 +565,8 @@ def prose_origins(kind: str, values: Mapping[str, Any], synthetic: Any, *, first
                 ok = _category_published(values.get(f"{side}_variable", ""), values.get(f"{side}_category", ""), published)
                 quantity = "calibrated" if ok else "assumed"
             out[prefix + key] = _year_origin(quantity, "table", *args)
-        elif kind == "supplementary":
-            out[prefix + key] = classify("assumed", focus, synthetic)
+        elif kind == "overview" and key in ("n_significant", "n_welch", "max_g"):
+            out[prefix + key] = _year_origin("n_statistic", "table", *args)
+        elif kind == "supplementary" and key in ("n_sign_flips", "n_adjusted_sign_kept", "max_shrink", "n_suppressed"):
+            out[prefix + key] = classify("assumed", focus, synthetic)  # joint distributions are the generator's
     return out
