@@ -394,7 +394,7 @@ def test_my_pages_have_their_titles_and_known_parameters():
             assert len(params) == 1 and nb["cells"][1] is params[0], path.name
             names = re.findall(r"^(\w+)\s*=", "".join(params[0]["source"]), re.M)
             assert names and set(names) <= allowed, (path.name, set(names) - allowed)
-            assert "nb.setup()" in code[1], path.name
+            assert "nb.setup(" in code[1], path.name
 
 
 def test_every_cross_reference_of_my_pages_resolves():
