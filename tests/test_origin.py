@@ -1,4 +1,5 @@
 """What the book says about its data: origin marks, banners, study texts, the provenance appendix."""
+
 from __future__ import annotations
 
 import re
@@ -7,10 +8,19 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from jahwal import chapter3, contract, nb, origin, pages, record, study_text, synth
-from jahwal.params import StudyParams
-from jahwal.report_outline import cite
-from jahwal.toc import toc_entries
+
+from book_fixture import built_book  # noqa: F401  (session fixture)
+from jahwal.analysis import outcomes
+from jahwal.chapters import appendix as record
+from jahwal.chapters import ch3_outcomes, ch3_stages
+from jahwal.chapters.common import label_key
+from jahwal.display import nb
+from jahwal.inputs import contract, origin, synth
+from jahwal.publish import pages
+from jahwal.publish.toc import toc_entries
+from jahwal.study import text as study_text
+from jahwal.study.outline import cite
+from jahwal.study.params import StudyParams
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "data" / "reference"
@@ -19,11 +29,18 @@ RATES = {"시장진입형": 58660, "사회서비스형": 51350, "근로유지형
 
 
 def _study(synthetic=None, **parameters) -> StudyParams:
-    return StudyParams.model_validate({
-        "study": {"id": "next-year", "title": "자활사례관리 성과 분석 2020–2023", "author": "연구진", "copyright": "2025"},
-        "prepare": {"synthetic": synthetic},
-        "parameters": parameters,
-    })
+    return StudyParams.model_validate(
+        {
+            "study": {
+                "id": "next-year",
+                "title": "자활사례관리 성과 분석 2020–2023",
+                "author": "연구진",
+                "copyright": "2025",
+            },
+            "prepare": {"synthetic": synthetic},
+            "parameters": parameters,
+        }
+    )
 
 
 # ---------------------------------------------------------------- published values equal the report
@@ -51,7 +68,11 @@ def _expected(key: str, row: pd.Series, col: str) -> tuple[float, int]:
     """The value data/reference prints for one cell (and its printed decimals); KeyError when none."""
     if key == "tab-fig-III-11":
         r = _ref("fig_III_11_12_intake_assessment_by_year.csv").set_index("year").loc[int(row["연도"])]
-        field = {"초기상담 참여자 수": "intake_n", "사정단계 참여자 수": "assessed_n", "사정단계 참여비율(%)": "assessed_rate_pct"}[col]
+        field = {
+            "초기상담 참여자 수": "intake_n",
+            "사정단계 참여자 수": "assessed_n",
+            "사정단계 참여비율(%)": "assessed_rate_pct",
+        }[col]
         if pd.isna(r[field]):
             raise KeyError(col)
         return float(r[field]), 2
@@ -61,7 +82,11 @@ def _expected(key: str, row: pd.Series, col: str) -> tuple[float, int]:
         return _expected("tab-fig-III-11", row, {"초기상담": "초기상담 참여자 수", "사정": "사정단계 참여자 수"}[col])
     if key == "tab-III-3":
         r = _province_row(_ref("tab_III_03_assessment_by_province_2022.csv"), row["시도"]).iloc[0]
-        field = {"초기상담 참여자 수": "intake_n", "사정단계 참여자 수": "assessed_n", "사정단계 참여비율(%)": "assessed_rate_pct"}[col]
+        field = {
+            "초기상담 참여자 수": "intake_n",
+            "사정단계 참여자 수": "assessed_n",
+            "사정단계 참여비율(%)": "assessed_rate_pct",
+        }[col]
         return float(r[field]), 2
     if key in ("tab-III-4", "tab-III-6"):
         ref = _ref("tab_III_04_iap_by_year.csv" if key == "tab-III-4" else "tab_III_06_isp_by_year.csv")
@@ -72,8 +97,14 @@ def _expected(key: str, row: pd.Series, col: str) -> tuple[float, int]:
         return (float(r["n"]), 0) if unit == "명" else (float(r["pct"]), len(str(r["pct"]).split(".")[-1]))
     if key == "tab-III-5":
         ref = _province_row(_ref("tab_III_05_iap_by_province_2022.csv"), row["시도"])
-        status = {"IAP 수립": "수립", "IAP 미수립": "미수립", "시스템 미입력": "시스템 미입력", "수립률(%)": "수립",
-                  "미입력률(%)": "시스템 미입력", "미수립률(%)": "미수립"}[col]
+        status = {
+            "IAP 수립": "수립",
+            "IAP 미수립": "미수립",
+            "시스템 미입력": "시스템 미입력",
+            "수립률(%)": "수립",
+            "미입력률(%)": "시스템 미입력",
+            "미수립률(%)": "미수립",
+        }[col]
         r = ref[ref["status"] == status].iloc[0]
         return (float(r["pct"]), 1) if col.endswith("(%)") else (float(r["n"]), 0)
     if key in ("tab-III-7", "tab-III-8"):
@@ -94,21 +125,21 @@ def _expected(key: str, row: pd.Series, col: str) -> tuple[float, int]:
 
 def _full_tables(ex) -> dict[str, pd.DataFrame]:
     tables = {
-        "tab-fig-III-11": chapter3.intake_assessment_table(ex),
-        "tab-III-3": chapter3.assessment_by_province_table(ex, 2022),
-        "tab-III-4": chapter3.plan_status_table(ex),
-        "tab-III-5": chapter3.iap_by_province_table(ex, 2022),
-        "tab-III-6": chapter3.plan_status_table(ex, "isp_status"),
-        "tab-III-7": chapter3.counselling_by_year_table(ex),
-        "tab-III-8": chapter3.counselling_by_province_table(ex, 2022),
-        "tab-fig-III-14": chapter3.post_closure_table(ex),
-        "tab-III-S1": chapter3.funnel_table(ex),
+        "tab-fig-III-11": ch3_stages.intake_assessment_table(ex),
+        "tab-III-3": ch3_stages.assessment_by_province_table(ex, 2022),
+        "tab-III-4": ch3_stages.plan_status_table(ex),
+        "tab-III-5": ch3_stages.iap_by_province_table(ex, 2022),
+        "tab-III-6": ch3_stages.plan_status_table(ex, "isp_status"),
+        "tab-III-7": ch3_stages.counselling_by_year_table(ex),
+        "tab-III-8": ch3_stages.counselling_by_province_table(ex, 2022),
+        "tab-fig-III-14": ch3_stages.post_closure_table(ex),
+        "tab-III-S1": ch3_stages.funnel_table(ex),
     }
-    tests = chapter3.outcome_tests(ex, 2022)
-    for tid, _outcome, _ind, did in chapter3.COMPARISONS:
-        tables[chapter3.label_key(tid)] = chapter3.outcome_table(tests, tid)
+    tests = outcomes.outcome_tests(ex, 2022)
+    for tid, _outcome, _ind, did in outcomes.COMPARISONS:
+        tables[label_key(tid)] = ch3_outcomes.outcome_table(tests, tid)
         if did:
-            tables[chapter3.label_key(did)] = chapter3.days_table(tests, did, RATES)
+            tables[label_key(did)] = ch3_outcomes.days_table(tests, did, RATES)
     return tables
 
 
@@ -123,7 +154,7 @@ def test_every_value_marked_published_equals_the_reference(full_extract):
                     continue
                 want, digits = _expected(key, df.loc[i], col)
                 got = round(_num(df.at[i, col]), digits)
-                assert got == pytest.approx(want, abs=10 ** -digits / 2), (key, df.at[i, df.columns[0]], col, got, want)
+                assert got == pytest.approx(want, abs=10**-digits / 2), (key, df.at[i, df.columns[0]], col, got, want)
                 checked[key] = checked.get(key, 0) + 1
     # the published counts of 표 Ⅲ-3 to Ⅲ-6 and the outcome group sizes are all marked and checked
     assert checked["tab-III-3"] == 17 * 3 and checked["tab-III-5"] == 17 * 6
@@ -136,7 +167,9 @@ def test_assumed_and_calibrated_values_are_never_marked_published():
     assert origin.classify("assessed_n", 2020, s) == origin.ASSUMED  # 2020·2021 assessment: interpolated
     assert origin.classify("post_closure_rate", 2019, s) == origin.ASSUMED  # the 2019 post-closure rate
     assert origin.classify("post_closure_rate", 2022, s) == origin.CALIBRATED
-    df = pd.DataFrame({"특성": ["성별", "연령대"], "범주": ["여성", "20-29세"], "인원": [10, 10], "평균(회)": [5.0, 5.2]})
+    df = pd.DataFrame(
+        {"특성": ["성별", "연령대"], "범주": ["여성", "20-29세"], "인원": [10, 10], "평균(회)": [5.0, 5.2]}
+    )
     marks = origin.table_marks("tab-fig-III-1", df, s, 2022)
     assert marks["인원"].tolist() == ["가정", "가정"]  # category mixes are assumed
     assert marks["평균(회)"].tolist() == ["가정", "보정"]  # 여성: not printed; 20-29세: printed 5.2
@@ -149,13 +182,25 @@ def test_assumed_and_calibrated_values_are_never_marked_published():
 
 # ---------------------------------------------------------------- marks on the page
 def test_table_marks_show_as_cell_classes_with_a_legend():
-    df = pd.DataFrame({"연도": ["2019", "2020"], "초기상담 참여자 수": [40278, 46616], "사정단계 참여자 수": [22307, 25000],
-                       "사정단계 참여비율(%)": [55.38, 53.63]})
+    df = pd.DataFrame(
+        {
+            "연도": ["2019", "2020"],
+            "초기상담 참여자 수": [40278, 46616],
+            "사정단계 참여자 수": [22307, 25000],
+            "사정단계 참여비율(%)": [55.38, 53.63],
+        }
+    )
     marks = origin.table_marks("tab-fig-III-11", df, FULL, 2022)
     html = nb.Table(df, "tab-fig-III-11", origin=marks)._repr_html_()
     cells = re.findall(r'<td(?: class="([^"]*)" data-origin="([^"]*)" data-mark="([^"]*)")?>([^<]*)</td>', html)
-    assert [(o, v) for _c, o, _m, v in cells if o] == [("공표", "40,278"), ("공표", "22,307"), ("보정", "55.38"),
-                                                    ("보정", "46,616"), ("가정", "25,000"), ("가정", "53.63")]
+    assert [(o, v) for _c, o, _m, v in cells if o] == [
+        ("공표", "40,278"),
+        ("공표", "22,307"),
+        ("보정", "55.38"),
+        ("보정", "46,616"),
+        ("가정", "25,000"),
+        ("가정", "53.63"),
+    ]
     assert 'class="jahwal-origin jahwal-origin-assumed"' in html and 'data-mark="가"' in html
     assert "jahwal-origin-legend" in html and "가 가정(" in html
     plain = nb.Table(df, "tab-fig-III-11")._repr_html_()
@@ -172,8 +217,13 @@ def test_prose_numbers_carry_their_mark():
 def _page(markdown: str, synthetic, quantitative=True):
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_markdown_cell(markdown)]
-    return pages.study_page(book, synthetic=synthetic, years=[2019, 2020, 2021, 2022], focus_year=2022,
-                            quantitative=quantitative).cells[0].source
+    return (
+        pages.study_page(
+            book, synthetic=synthetic, years=[2019, 2020, 2021, 2022], focus_year=2022, quantitative=quantitative
+        )
+        .cells[0]
+        .source
+    )
 
 
 def test_synthetic_pages_get_a_banner_and_figure_notes_real_pages_do_not():
@@ -254,8 +304,11 @@ def test_pages_of_a_real_extract_build_carry_no_synthetic_sentence_or_2023_title
             continue
         path = ROOT / (file + ".ipynb") if (ROOT / (file + ".ipynb")).exists() else ROOT / (file + ".md")
         if path.suffix == ".ipynb":
-            text = "\n".join(c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                             for c in json.loads(path.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown")
+            text = "\n".join(
+                c["source"] if isinstance(c["source"], str) else "".join(c["source"])
+                for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "markdown"
+            )
         else:
             text = path.read_text(encoding="utf-8")
         text = re.sub(r"\{\{\s*(\w+)\s*\}\}", lambda m: subs.get(m.group(1), m.group(0)), text)
@@ -263,7 +316,6 @@ def test_pages_of_a_real_extract_build_carry_no_synthetic_sentence_or_2023_title
 
 
 # ---------------------------------------------------------------- whole books (slow)
-from book_fixture import built_book  # noqa: F401  (session fixture)
 
 
 def _text(page: Path) -> str:
@@ -273,18 +325,28 @@ def _text(page: Path) -> str:
 @pytest.mark.slow
 def test_synthetic_book_marks_values_and_carries_banners(built_book):
     html = built_book.html
-    for name in ("00_summary", "32_counselling_by_characteristic", "33_stage_outcomes", "34_outcome_tests",
-                 "35_supplementary", "52_indicators"):
+    for name in (
+        "00_summary",
+        "32_counselling_by_characteristic",
+        "33_stage_outcomes",
+        "34_outcome_tests",
+        "35_supplementary",
+        "52_indicators",
+    ):
         page = (html / "notebooks" / f"{name}.html").read_text(encoding="utf-8")
         assert pages.BANNER_CLASS in page, name
     stage = (html / "notebooks" / "33_stage_outcomes.html").read_text(encoding="utf-8")
     assert 'data-origin="가정"' in stage and "jahwal-origin-legend" in stage
-    assert "합성 자료: 2019·2022년 값은 보정값, 2020·2021년 값은 가정값" in _text(html / "notebooks" / "33_stage_outcomes.html")
+    assert "합성 자료: 2019·2022년 값은 보정값, 2020·2021년 값은 가정값" in _text(
+        html / "notebooks" / "33_stage_outcomes.html"
+    )
     # the infrastructure tables are the report's own figures: marked 공표 and equal to data/reference
     infra = (html / "notebooks" / "31_infrastructure.html").read_text(encoding="utf-8")
     wrap = re.search(r'<div class="jahwal-table-wrap" data-table="tab-III-1".*?</table>', infra, re.DOTALL).group(0)
     ref = pd.read_csv(REF / "tab_III_01_infra_by_year.csv")
-    published = re.findall(r'<tr>\s*<td>(\d{4})[^<]*</td>\s*<td class="[^"]*" data-origin="공표"[^>]*>([\d,]+)</td>', wrap)
+    published = re.findall(
+        r'<tr>\s*<td>(\d{4})[^<]*</td>\s*<td class="[^"]*" data-origin="공표"[^>]*>([\d,]+)</td>', wrap
+    )
     assert published
     for year, centres in published:
         assert _num(centres) == float(ref.loc[ref["year"] == int(year), "centres_n"].iloc[0]), year
@@ -295,13 +357,19 @@ def test_real_extract_book_has_provenance_and_no_synthetic_claims(built_book, tm
     import shutil
 
     import yaml
-    from jahwal.build import build
+
+    from jahwal.publish.build import build
 
     root = tmp_path_factory.mktemp("real") / "proj"
     shutil.copytree(built_book.root, root, symlinks=True)
     spec = yaml.safe_load((root / "params" / "test-book.yml").read_text(encoding="utf-8"))
     shutil.copytree(root / spec["prepare"]["synthetic"]["out"], root / "data" / "private" / "extract")
-    spec["study"].update(id="real-test", title="자활사례관리 성과 분석(실제 자료 시험판)", subtitle="실제 자료 경로 시험", copyright="2025")
+    spec["study"].update(
+        id="real-test",
+        title="자활사례관리 성과 분석(실제 자료 시험판)",
+        subtitle="실제 자료 경로 시험",
+        copyright="2025",
+    )
     spec["prepare"]["synthetic"] = None
     spec["parameters"]["extract_dir"] = "data/private/extract"
     params = root / "params" / "real-test.yml"
