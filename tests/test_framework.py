@@ -20,6 +20,7 @@ from jahwal.inputs import framework as fw_inputs
 from jahwal.inputs import synth
 from jahwal.inputs.contract import load_extract
 from jahwal.study.params import NotebookParameters
+from jahwal.study.text import NOTEBOOK_KEYS
 
 ROOT = Path(__file__).resolve().parents[1]
 FW = ROOT / "data" / "framework"
@@ -426,7 +427,7 @@ def _target(text: str) -> str:
 
 
 def test_my_pages_have_their_titles_and_known_parameters():
-    allowed = set(NotebookParameters.model_fields)
+    allowed = set(NotebookParameters.model_fields) | set(NOTEBOOK_KEYS)
     for path in MY_PAGES:
         md, code = _page_sources(path)
         assert md[0].splitlines()[0] == f"# {TITLES[path.name]}", path.name
@@ -436,7 +437,7 @@ def test_my_pages_have_their_titles_and_known_parameters():
             assert len(params) == 1 and nb["cells"][1] is params[0], path.name
             names = re.findall(r"^(\w+)\s*=", "".join(params[0]["source"]), re.M)
             assert names and set(names) <= allowed, (path.name, set(names) - allowed)
-            assert "nb.setup()" in code[1], path.name
+            assert "nb.setup(" in code[1], path.name
 
 
 def test_every_cross_reference_of_my_pages_resolves():

@@ -12,6 +12,7 @@ from jahwal.analysis.framework import extract_counts
 from jahwal.display.disclosure import SUPPRESSED, protect
 from jahwal.inputs.contract import TABLES, Extract
 from jahwal.inputs.framework import GROUPS
+from jahwal.study.outline import cite
 
 GROUP_KO = {"practitioners": "실무자", "residents": "주민"}
 
@@ -154,7 +155,9 @@ def processing_rules_table(design: dict[str, pd.DataFrame], params: dict[str, An
         if missing:
             raise ValueError(f"규칙 {r.rule_id}의 매개변수 값이 없습니다 / no value for parameters {missing}")
         shown = ", ".join(f"{k} = {params[k]}" for k in names) or "–"
-        origin = f"보고서 {r.source_lines.replace('-', '–')}행" if r.origin == "보고서" and r.source_lines else r.origin
+        origin = (
+            f"보고서 {cite(r.source_lines, subsection=False)}" if r.origin == "보고서" and r.source_lines else r.origin
+        )
         rows.append(
             {
                 "규칙": f"{r.rule_id}. {r.rule}",

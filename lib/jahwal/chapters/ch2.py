@@ -14,6 +14,7 @@ from jahwal.analysis import literature as lit_analysis
 from jahwal.analysis.literature import indicator_series, staff_totals
 from jahwal.display.diagrams import Diagram, bar_diagram, flow_diagram
 from jahwal.inputs.literature import VOCAB_KINDS
+from jahwal.study.outline import cite
 from jahwal.study.prisma import PRISMA_FIELDS, _prisma_dict, check_prisma
 
 #: Korean column headers for displayed tables (snake_case -> 한국어)
@@ -122,7 +123,9 @@ def indicator_table(indicators: pd.DataFrame, indicator: str, row_label: str) ->
 
 
 def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The policy events as shown in the book: 연도, 사건, 내용, 출처(BibTeX 키), 보고서 줄.
+    """The policy events as shown in the book: 연도, 사건, 내용, 출처(BibTeX 키), 보고서 위치.
+
+    ``보고서 위치`` cites the report by chapter and section (:func:`jahwal.study.outline.cite`).
 
     Examples
     --------
@@ -138,7 +141,7 @@ def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
             "사건": e["event_short"],
             "내용": e["event_ko"],
             "출처(BibTeX 키)": e["bibtex_keys"].replace("", "보고서에 출처 없음"),
-            "보고서 줄": e["source_lines"],
+            "보고서 위치": e["source_lines"].map(lambda s: cite(s, subsection=False)),
         }
     ).reset_index(drop=True)
 

@@ -35,8 +35,23 @@ COUNT_MIME = "application/vnd.jahwal.count+json"
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def setup() -> None:
-    """Prepare a notebook: Korean fonts, the seaborn theme and display options."""
+#: the study of the running notebook, set by :func:`setup` (``synthetic``: the study's synthetic block or None)
+STUDY: dict[str, Any] = {"synthetic": None, "focus_year": None}
+
+
+def setup(*, synthetic: Any = None, focus_year: int | None = None) -> None:
+    """Prepare a notebook: Korean fonts, the seaborn theme and display options.
+
+    Parameters
+    ----------
+    synthetic : dict, optional
+        The study's ``prepare.synthetic`` block. When given, tables glued with
+        :func:`glue_table` are marked by where their values come from
+        (:mod:`jahwal.inputs.origin`); a real-extract build passes ``None``.
+    focus_year : int, optional
+        The study's focus year (the year of tables that show one year).
+    """
+    STUDY.update(synthetic=synthetic, focus_year=focus_year)
     try:  # inside a kernel: figures are shown (and glued) as PNG images
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -97,22 +112,40 @@ def _check_key(key: str) -> str:
     return key
 
 
-def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False) -> None:
+def marked(text: str, origin: str | None) -> str:
+    """A prose value with its origin mark (공표, 보정, 가정), or unchanged without one.
+
+    Examples
+    --------
+    >>> marked("1,334", "공표"), marked("1,334", None)
+    ('1,334[공표]', '1,334')
+    """
+    return f"{text}[{origin}]" if origin and text not in ("x", "–", "") else text
+
+
+def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False, origin: str | None = None) -> None:
     """Glue a number (formatted) or a string under ``key`` for ``{glue:text}``.
 
-    Returns nothing, so that a glue call at the end of a cell shows nothing.
+    ``origin`` (공표, 보정 or 가정; ``None`` in a real-extract build) is shown
+    after the value, see :func:`marked`. Returns nothing, so that a glue call
+    at the end of a cell shows nothing.
     """
     from myst_nb import glue
 
     text = value if isinstance(value, str) else fmt_num(value, digits, percent=percent)
-    glue(_check_key(key), text, display=False)
+    glue(_check_key(key), marked(text, origin), display=False)
 
 
-def glue_many(values: dict[str, Any], digits: int | dict[str, int] = 0) -> None:
-    """Glue several values at once; ``digits`` may be one number or one per key."""
+def glue_many(
+    values: dict[str, Any], digits: int | dict[str, int] = 0, origins: dict[str, str | None] | None = None
+) -> None:
+    """Glue several values at once; ``digits`` may be one number or one per key.
+
+    ``origins`` maps keys to their origin mark (see :func:`glue_text`).
+    """
     for key, value in values.items():
         d = digits.get(key, 0) if isinstance(digits, dict) else digits
-        glue_text(key, value, d)
+        glue_text(key, value, d, origin=(origins or {}).get(key))
 
 
 class Table:
@@ -136,6 +169,12 @@ class Table:
         see :mod:`jahwal.display.ledger`). The cells travel in the payload to the
         gate, which checks them against every other published count.
         ``count_columns`` defaults to the spec's ``columns``.
+    origin : DataFrame, optional
+        Where each value comes from in a synthetic build: a frame of the same
+        shape holding 공표, 보정, 가정 or an empty string per cell
+        (:func:`jahwal.inputs.origin.table_marks`). Marked cells carry a CSS class,
+        a ``data-origin`` attribute and a one-syllable mark, and a legend is
+        shown under the table.
     """
 
     def __init__(
@@ -149,6 +188,7 @@ class Table:
         index: bool = False,
         note: str = "",
         ledger: dict[str, Any] | None = None,
+        origin: pd.DataFrame | None = None,
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"표 {key}: DataFrame이 필요합니다 / a DataFrame is required")
@@ -169,6 +209,15 @@ class Table:
             from jahwal.display.ledger import check_spec
 
             check_spec(ledger, self.df, f"표 {key} / table {key}")
+        self.origin = None
+        if origin is not None:
+            if origin.shape != self.df.shape:
+                raise ValueError(
+                    f"표 {key}: 출처 표시의 모양 {origin.shape}이 표 {self.df.shape}와 다릅니다 / "
+                    f"origin marks shape differs from the table"
+                )
+            self.origin = origin.reset_index(drop=True).astype(object).where(origin.notna().values, "")
+            self.origin.columns = self.df.columns
 
     def formatted(self) -> pd.DataFrame:
         out = self.df.copy()
@@ -238,6 +287,11 @@ class Table:
                 f'<a href="{TABLE_URL_PREFIX}{k}.xlsx" download>XLSX</a></div>'
             )
         note = f'<div class="jahwal-note">{html.escape(self.note)}</div>' if self.note else ""
+        if self.origin is not None and self.origin.astype(bool).values.any():
+            body = _mark_cells(body, self.origin)
+            from jahwal.inputs.origin import legend
+
+            note += f'<div class="jahwal-origin-legend">{html.escape(legend())}</div>'
         stat = "true" if self.statistic else "false"
         k = html.escape(self.key)
         numeric = [i + 1 for i, c in enumerate(self.df.columns) if self._numeric(c)]
@@ -286,13 +340,42 @@ class Table:
         return [csv, xlsx]
 
 
+_TD_RE = re.compile(r"<td>")
+
+
+def _mark_cells(body: str, origin: pd.DataFrame) -> str:
+    """Add the origin class, attribute and mark to the body cells of ``DataFrame.to_html``."""
+    from jahwal.inputs.origin import CSS, MARK
+
+    head, sep, rest = body.partition("<tbody>")
+    if not sep:
+        return body
+    cells = iter(origin.to_numpy().ravel().tolist())
+
+    def repl(_m: re.Match) -> str:
+        o = next(cells, "")
+        if not o:
+            return "<td>"
+        return f'<td class="jahwal-origin jahwal-origin-{CSS[o]}" data-origin="{o}" data-mark="{MARK[o]}">'
+
+    return head + sep + _TD_RE.sub(repl, rest)
+
+
 def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     """Glue an aggregate table under ``key`` (place it with ``{glue:figure}``).
 
     Also writes ``key.csv`` and ``key.xlsx`` when the build asks for downloads.
+    In a synthetic build (see :func:`setup`) the cells of a Chapter Ⅲ or Ⅴ
+    table are marked by origin unless ``origin`` is given.
     """
     from myst_nb import glue
 
+    if "origin" not in kwargs and STUDY.get("synthetic") is not None:
+        from jahwal.inputs.origin import table_marks
+
+        kwargs["origin"] = table_marks(
+            key, df if not kwargs.get("index") else df.reset_index(), STUDY["synthetic"], STUDY.get("focus_year")
+        )
     table = Table(df, key, **kwargs)
     folder = os.environ.get(TABLE_DIR_ENV)
     if folder:
@@ -313,16 +396,24 @@ class Count:
     """
 
     def __init__(
-        self, key: str, value: Any, *, population: str, by: dict[str, Any] | None = None, keep: bool = False
+        self,
+        key: str,
+        value: Any,
+        *,
+        population: str,
+        by: dict[str, Any] | None = None,
+        keep: bool = False,
+        origin: str | None = None,
     ) -> None:
         self.key = _check_key(key)
         self.value = value
         self.population = population
         self.by = dict(by or {})
         self.keep = keep
+        self.origin = origin
 
     def text(self) -> str:
-        return value_text(self.value)
+        return marked(value_text(self.value), self.origin)
 
     def payload(self) -> dict[str, Any]:
         from jahwal.display.ledger import CellKey
@@ -366,16 +457,25 @@ def value_text(value: Any) -> str:
     return value if isinstance(value, str) else fmt_num(value, 0)
 
 
-def glue_count(key: str, value: Any, *, population: str, by: dict[str, Any] | None = None, keep: bool = False) -> None:
+def glue_count(
+    key: str,
+    value: Any,
+    *,
+    population: str,
+    by: dict[str, Any] | None = None,
+    keep: bool = False,
+    origin: str | None = None,
+) -> None:
     """Glue a person count for ``{glue:text}`` and register it in the ledger.
 
     ``value`` is the count as published (``"x"`` when suppressed); ``population``
     and ``by`` (classifying variables, e.g. ``{"연도": 2019, "시도": "서울"}``)
-    say what it counts, as in a table's ledger spec.
+    say what it counts, as in a table's ledger spec. ``origin`` marks the
+    prose value as in :func:`glue_text`.
     """
     from myst_nb import glue
 
-    glue(key, Count(key, value, population=population, by=by, keep=keep), display=False)
+    glue(key, Count(key, value, population=population, by=by, keep=keep, origin=origin), display=False)
 
 
 def glue_fig(key: str, fig: Any) -> None:
@@ -405,5 +505,6 @@ __all__ = [
     "glue_many",
     "glue_table",
     "glue_text",
+    "marked",
     "setup",
 ]

@@ -269,12 +269,14 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
     """Execute the TOC's notebooks in parallel, reusing cached results."""
     from tqdm import tqdm
 
-    values = ctx.params.notebook_values()
+    from jahwal.study.text import is_synthetic, study_values
+
+    values = {**ctx.params.notebook_values(), **study_values(ctx.params)}
     lib = library_digest()
     runs: list[NotebookRun] = []
     (ctx.cache_dir / "notebooks").mkdir(parents=True, exist_ok=True)
     (ctx.cache_dir / "tables").mkdir(parents=True, exist_ok=True)
-    notebooks = toc_notebooks(ctx.root)
+    notebooks = toc_notebooks(ctx.root, synthetic=is_synthetic(ctx.params))
     if only:
         only = set(only)
         notebooks = [n for n in notebooks if n.stem in only or str(n.relative_to(ctx.root)) in only]
@@ -362,15 +364,17 @@ def stage(ctx: BuildContext, runs: list[NotebookRun], folder: Path) -> Path:
     config["title"] = study.title
     config["author"] = study.author
     config["copyright"] = study.copyright
+    from jahwal.publish import pages
+    from jahwal.publish.toc import load_toc, study_toc
+    from jahwal.study import text as study_text
+
     subs = config.setdefault("parse", {}).setdefault("myst_substitutions", {})
-    subs.update(
-        study_title=study.title,
-        study_subtitle=study.subtitle,
-        study_author=study.author,
-        study_copyright=study.copyright,
-    )
+    subs.update(study_text.substitutions(ctx.params))
+    config.setdefault("html", {})["extra_footer"] = study_text.footer(ctx.params)
     (folder / "_config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    shutil.copy2(ctx.root / "_toc.yml", folder / "_toc.yml")
+    synthetic = study_text.study_values(ctx.params)["synthetic"]
+    toc = study_toc(load_toc(ctx.root), synthetic=synthetic is not None)
+    (folder / "_toc.yml").write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     for name in ("book", "_static"):
         if (ctx.root / name).exists():
             shutil.copytree(ctx.root / name, folder / name)
@@ -385,6 +389,14 @@ def stage(ctx: BuildContext, runs: list[NotebookRun], folder: Path) -> Path:
         nb = nbformat.read(run.output, as_version=4)
         target = folder / run.source
         target.parent.mkdir(parents=True, exist_ok=True)
+        p = ctx.params.parameters
+        nb = pages.study_page(
+            nb,
+            synthetic=synthetic,
+            years=p.years,
+            focus_year=p.focus_year,
+            quantitative="extract_dir" in run.parameters,
+        )
         nbformat.write(reading_view(nb), target)
         if Path(run.tables).is_dir():
             for f in Path(run.tables).iterdir():

@@ -23,6 +23,8 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from jahwal.study.outline import cite
+
 from .model import ALL_GROUPS, LEVELS, QualCorpus
 
 DOMAIN_LABELS = {
@@ -65,6 +67,7 @@ KOREAN = {
     "session_id": "회기",
     "text": "발언(예시 재구성)",
     "report_line": "보고서 행",
+    "report_place": "보고서 위치",
     "rank": "순위",
     "term": "핵심어",
     "n": "빈도",
@@ -798,7 +801,9 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
     -------
     DataFrame
         ``code_id, name, rank, segment_id, participant_id, session_id, text,
-        report_line`` in codebook order.
+        report_line, report_place`` in codebook order; ``report_place`` cites
+        the report by chapter, section and subsection
+        (:func:`jahwal.study.outline.cite`), the form shown to readers.
 
     Examples
     --------
@@ -860,9 +865,10 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
                     seg.at[s, "report_line"],
                 )
             )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text", "report_line"]
     )
+    return out.assign(report_place=out["report_line"].map(cite))
 
 
 # ---------------------------------------------------------------- participants
