@@ -232,3 +232,113 @@ def test_web_font_is_byte_identical(tmp_path):
     time.sleep(1.1)
     b = web_font(source, tmp_path / "b" / "NanumGothic.ttf").read_bytes()
     assert a == b and b"TSI" not in a[:1024]
+
+
+# ---------------------------------------------------------------- a build that is stopped
+def _sleeping_project(tmp_path: Path, tiny_extract) -> tuple[Path, Path]:
+    """A project whose two notebooks sleep; its study file names the shipped data by absolute paths."""
+    import yaml
+
+    root = tmp_path / "sleepy"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "book").mkdir()
+    (root / "params").mkdir()
+    shutil.copy(ROOT / "_config.yml", root / "_config.yml")
+    (root / "book" / "index.md").write_text("# 표지\n", encoding="utf-8")
+    (root / "_toc.yml").write_text(
+        "format: jb-book\nroot: book/index\nparts:\n- caption: 가\n  chapters:\n  - file: notebooks/a\n  - file: notebooks/b\n",
+        encoding="utf-8",
+    )
+    for name in ("a", "b"):
+        write_notebook(make_notebook([("md", f"# {name}"), ("params", "alpha = 0.1"),
+                                      ("code", "import time\ntime.sleep(300)")]), root / "notebooks" / f"{name}.ipynb")
+    spec = yaml.safe_load((ROOT / "params" / "report-2023.yml").read_text(encoding="utf-8"))
+    spec["prepare"]["synthetic"] = None
+    p = spec["parameters"]
+    for key in ("infrastructure_path", "infrastructure_province_path", "reference_dir", "literature_dir",
+                "qual_path", "framework_dir"):
+        p[key] = str(ROOT / p[key])
+    p["extract_dir"] = str(tiny_extract())
+    params = root / "params" / "sleepy.yml"
+    params.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    (root / "_build" / "html").mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("이전 책", encoding="utf-8")
+    return root, params
+
+
+def _start_build(root: Path, params: Path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
+    return subprocess.Popen(
+        [sys.executable, "-m", "jahwal.cli", "build", "--params", str(params), "--root", str(root), "--quiet", "--jobs", "2"],
+        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+
+
+def _wait_for_kernels(proc, n: int, timeout: float = 240.0) -> list:
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        found = [c for c in psutil.Process(proc.pid).children(recursive=True)
+                 if "ipykernel" in " ".join(c.cmdline())]
+        if len(found) >= n:
+            time.sleep(2)  # let the notebooks reach their sleeping cell
+            return psutil.Process(proc.pid).children(recursive=True)
+        time.sleep(0.5)
+    raise AssertionError("the kernels did not start")
+
+
+def _gone(procs: list, timeout: float = 20.0) -> list:
+    import psutil
+
+    deadline = time.monotonic() + timeout
+    alive = procs
+    while alive and time.monotonic() < deadline:
+        alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+        time.sleep(0.5)
+    return alive
+
+
+def test_killed_build_takes_its_workers_and_kernels_with_it(tmp_path, tiny_extract):
+    import signal
+
+    root, params = _sleeping_project(tmp_path, tiny_extract)
+    proc = _start_build(root, params)
+    try:
+        tree = _wait_for_kernels(proc, 2)
+        assert len(tree) >= 4  # two workers, two kernels
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert _gone(tree) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert (root / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "이전 책"
+
+
+def test_ctrl_c_says_the_previous_book_was_kept(tmp_path, tiny_extract):
+    import signal
+
+    root, params = _sleeping_project(tmp_path, tiny_extract)
+    proc = _start_build(root, params)
+    try:
+        tree = _wait_for_kernels(proc, 2)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == [
+        "오류 / error: 빌드를 중단했습니다. 이전 책은 그대로 두었습니다 / build interrupted; the previous book was kept"
+    ]
+    assert "Traceback" not in out + err
+    assert _gone(tree) == []
+    assert (root / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "이전 책"
+    log = json.loads((root / "_build" / "build-log.json").read_text(encoding="utf-8"))
+    assert log["status"] == "interrupted"
