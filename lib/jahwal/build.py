@@ -82,11 +82,14 @@ class ExtractTrackedError(BuildError):
 from .cache import (  # noqa: E402
     NotebookCache,
     cache_key,
+    declared_inputs,
     declared_parameters,
+    extra_inputs,
     file_digest,
     fingerprint,
     library_digest,
     notebook_inputs,
+    render_digest,
     tree_digest,
 )
 
@@ -195,7 +198,7 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
     spec = ctx.params.prepare.synthetic
     if spec is None:
         return {"synthetic": None}
-    from . import synth
+    import importlib.util
 
     out = ctx.root / spec.out
     stamp = out / ".jahwal-synth.json"
@@ -203,8 +206,9 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
         "scale": spec.scale,
         "seed": spec.seed,
         "years": list(spec.years),
-        "reference": tree_digest(ctx.root / ctx.params.parameters.reference_dir),
-        "library": tree_digest(Path(synth.__file__)),
+        "reference": tree_digest(ctx.root / ctx.params.parameters.reference_dir, ctx.digests),
+        # the generator's source, found without importing it (scipy is slow to import)
+        "library": tree_digest(Path(importlib.util.find_spec(f"{__package__}.synth").origin)),
     }
     if stamp.exists():
         try:
@@ -213,6 +217,8 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
         except json.JSONDecodeError:
             pass
     stamp.unlink(missing_ok=True)
+    from . import synth
+
     t0 = time.perf_counter()
     synth.write_extract(
         out,
@@ -260,9 +266,22 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     Nothing is copied: the log names each file where it is (relative to the
     project, or absolute outside it) with its SHA-256.
     """
+    p = ctx.params.parameters
+    stamp_key = fingerprint({
+        "inputs": {k: tree_digest(ctx.root / getattr(p, k), ctx.digests) for k in StudyParams.PATH_KEYS
+                   if (ctx.root / getattr(p, k)).exists()},
+        "parameters": ctx.params.notebook_values(),
+        "library": library_digest(),
+    })
+    stamp = ctx.cache_dir / "inputs.json"
+    try:
+        done = json.loads(stamp.read_text(encoding="utf-8"))
+        if done.get("key") == stamp_key:  # these very inputs passed every check before
+            return {**done["report"], "reused": True}
+    except (OSError, ValueError, KeyError):
+        pass
     from . import contract
 
-    p = ctx.params.parameters
     report = contract.validate_extract(
         ctx.root / p.extract_dir, fmt=p.extract_format, window=(p.window_start, p.window_end)
     )
@@ -282,7 +301,10 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     for rel, f in _input_files(ctx).items():
         files[rel] = {"sha256": ctx.digests.get(str(f)) or file_digest(f),
                       "rows": rows_by_file[rel] if rel in rows_by_file else _row_count(f)}
-    return {"extract": report, "files": files}
+    result = {"extract": report, "files": files}
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(json.dumps({"key": stamp_key, "report": result}, ensure_ascii=False), encoding="utf-8")
+    return result
 
 
 def _row_count(path: Path) -> int | None:
@@ -409,7 +431,9 @@ def plan_runs(ctx: BuildContext, only: Iterable[str] | None = None) -> list[Note
         notebooks = [n for n in notebooks if n.stem in only or str(n.relative_to(ctx.root)) in only]
     for nb in notebooks:
         nb_values = {k: values[k] for k in declared_parameters(nb) if k in values}
-        key = cache_key(nb, nb_values, notebook_inputs(nb_values, ctx.root, ctx.digests), lib)
+        inputs = notebook_inputs(nb_values, ctx.root, ctx.digests)
+        inputs.update(extra_inputs(declared_inputs(nb), ctx.root))
+        key = cache_key(nb, nb_values, inputs, lib)
         rel = nb.relative_to(ctx.root).as_posix()
         entry = cache.entry(rel, key)
         runs.append(NotebookRun(source=rel, key=key, output=str(entry.notebook), tables=str(entry.tables),
@@ -501,6 +525,7 @@ def reading_view(nb: Any) -> Any:
             tags.append("hide-input")
         cell.metadata["tags"] = sorted(set(tags))
         cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)  # run times: the same inputs give the same page
     nb.metadata.pop("papermill", None)
     return nb
 
@@ -644,7 +669,7 @@ def build_fingerprint(ctx: BuildContext, runs: list[NotebookRun], strict: bool) 
     parts: dict[str, Any] = {
         "version": __version__,
         "strict": strict,
-        "library": library_digest(),
+        "library": render_digest(),
         "study": ctx.params.study.model_dump(mode="json"),
         "parameters": ctx.params.notebook_values(),
         "notebooks": [(r.source, r.key) for r in runs],

@@ -85,9 +85,36 @@ def tree_digest(path: str | Path, memo: dict[str, str] | None = None) -> str:
     return digest
 
 
-def library_digest() -> str:
-    """Digest of the ``jahwal`` package sources (a change re-executes the notebooks)."""
-    return tree_digest(Path(__file__).parent)
+#: modules that only build, render or serve the book: notebooks never import them, so a
+#: change there does not re-execute notebooks (it still re-renders: see ``render_digest``)
+BUILD_ONLY = ("publish", "cli.py", "build.py", "toc.py", "pdf.py", "browser.py",
+              "sphinx_ext.py", "sphinx_book.py", "gate.py", "templates")
+
+
+def library_digest(package: str | Path | None = None) -> str:
+    """Digest of the ``jahwal`` sources that notebooks run (a change re-executes them).
+
+    Modules in :data:`BUILD_ONLY` are left out.
+    """
+    base = Path(package) if package else Path(__file__).resolve().parent
+    while base.name != "jahwal" and base.parent != base and (base.parent / "__init__.py").exists():
+        base = base.parent
+    h = hashlib.sha256()
+    for p in sorted(base.rglob("*.py")):
+        rel = p.relative_to(base)
+        if _ignored(rel.parts) or rel.parts[0] in BUILD_ONLY:
+            continue
+        h.update(rel.as_posix().encode())
+        h.update(file_digest(p).encode())
+    return h.hexdigest()
+
+
+def render_digest(package: str | Path | None = None) -> str:
+    """Digest of every file of the ``jahwal`` package (what the rendered book depends on)."""
+    base = Path(package) if package else Path(__file__).resolve().parent
+    while base.name != "jahwal" and base.parent != base and (base.parent / "__init__.py").exists():
+        base = base.parent
+    return tree_digest(base)
 
 
 def declared_parameters(notebook: str | Path) -> list[str]:
@@ -125,6 +152,34 @@ def declared_parameters(notebook: str | Path) -> list[str]:
                     names.append(t.id)
         break
     return names
+
+
+def declared_inputs(notebook: str | Path) -> list[str]:
+    """Extra files a notebook reads that no parameter names (``metadata.jahwal.inputs``).
+
+    Paths are relative to the project root; a file that does not exist yet
+    (an optional input, such as the benchmark table of an earlier run) is part
+    of the key as missing.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "n.ipynb"
+    >>> _ = p.write_text(json.dumps({"cells": [], "metadata": {"jahwal": {"inputs": ["_build/bench.json"]}}}))
+    >>> declared_inputs(p)
+    ['_build/bench.json']
+    """
+    data = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    return [str(x) for x in data.get("metadata", {}).get("jahwal", {}).get("inputs", [])]
+
+
+def extra_inputs(names: list[str], root: Path) -> dict[str, str]:
+    """Digests of a notebook's extra input files (``"missing"`` for absent ones)."""
+    out = {}
+    for name in names:
+        p = Path(root) / name
+        out[f"extra:{name}"] = tree_digest(p) if p.exists() else "missing"
+    return out
 
 
 def resolve_input(value: str, root: Path) -> Path | None:
