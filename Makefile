@@ -2,7 +2,7 @@
 #   make book   책 전체 만들기 (build the whole book on the shipped data)
 #   make test   모든 시험 실행 (run the test suite)
 #   make pdf    PDF 한 권 만들기 (one PDF of the book)
-#   make bench  성능 측정 (benchmarks)
+#   make bench  성능 측정: 빌드 시간·메모리 표 (build benchmark table → _build/bench.json)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -10,7 +10,7 @@ PARAMS ?= params/report-2023.yml
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.jahwal-installed
 
-.PHONY: book test pdf bench clean help
+.PHONY: book test pdf bench bench-parts clean help
 
 help:
 	@sed -n '1,6p' Makefile
@@ -33,6 +33,9 @@ pdf: book
 	$(BIN)/jahwal pdf --html _build/html --out _build/pdf/book.pdf
 
 bench: $(STAMP)
+	$(BIN)/python bench/build.py
+
+bench-parts: $(STAMP)
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/qual.py
 
