@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
@@ -43,7 +43,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = "params/report-2023.yml"
 ONE_NOTEBOOK = "notebooks/33_stage_outcomes.ipynb"
-ALL_CASES = ("synth", "empty", "unchanged", "one", "jb-force", "jb-cache", "scale10")
+ALL_CASES = ("synth", "empty", "unchanged", "one", "scale10", "jb-force", "jb-cache")
 MEMORY_LIMIT_GIB = 4.0
 TARGETS = {"synth": 5.0, "empty": 40.0, "unchanged": 3.0, "one": 8.0}
 LABELS = {
@@ -153,7 +153,7 @@ def jupyter_book(jb: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------- cases
-def run_cases(cases: list[str], work: Path) -> list[dict]:
+def run_cases(cases: list[str], work: Path, out: Path | None = None) -> list[dict]:
     root = project_copy(work / "proj")
     env = env_for(root)
     results: list[dict] = []
@@ -162,6 +162,8 @@ def run_cases(cases: list[str], work: Path) -> list[dict]:
         row = {"case": case, "label": LABELS[case], "seconds": m["seconds"], "peak_gib": m["peak_gib"], **extra}
         results.append(row)
         print(f"  {case}: {row['seconds']} s, {row['peak_gib']} GiB", flush=True)
+        if out is not None:  # a partial record after every case
+            write_record([dict(r) for r in results], out)
         return row
 
     if "synth" in cases:
@@ -194,13 +196,6 @@ def run_cases(cases: list[str], work: Path) -> list[dict]:
         executed = [n["notebook"] for n in log_of(root)["notebooks"] if not n["cache_hit"]]
         add("one", m, notebook_seconds=own, overhead_s=round(m["seconds"] - own, 2), target_s=TARGETS["one"],
             executed=executed)
-    if "jb-force" in cases:
-        jb = baseline_project(root, "force")
-        add("jb-force", measure(jupyter_book(jb), jb, env))
-    if "jb-cache" in cases:
-        jb = baseline_project(root, "cache")
-        measure(jupyter_book(jb), jb, env)  # fills jupyter-cache (not timed)
-        add("jb-cache", measure(jupyter_book(jb), jb, env))
     if "scale10" in cases:
         spec = yaml.safe_load((root / PARAMS).read_text(encoding="utf-8"))
         spec["prepare"]["synthetic"]["scale"] = 10
@@ -218,6 +213,13 @@ def run_cases(cases: list[str], work: Path) -> list[dict]:
                         str(root), "params/bench-scale10.yml"], cwd=root, env={**os.environ, **env}, check=True)
         shutil.rmtree(root / "_build", ignore_errors=True)
         add("scale10", measure(build_cmd(root, "params/bench-scale10.yml"), root, env), memory_limit_gib=MEMORY_LIMIT_GIB)
+    if "jb-force" in cases:
+        jb = baseline_project(root, "force")
+        add("jb-force", measure(jupyter_book(jb), jb, env))
+    if "jb-cache" in cases:
+        jb = baseline_project(root, "cache")
+        measure(jupyter_book(jb), jb, env)  # fills jupyter-cache (not timed)
+        add("jb-cache", measure(jupyter_book(jb), jb, env))
     return results
 
 
@@ -271,25 +273,31 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="jahwal-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"벤치마크 작업 폴더 / work folder: {work}", flush=True)
+    out = Path(args.out)
     try:
-        results = run_cases(args.cases, work)
+        results = run_cases(args.cases, work, out)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    headline = judge(results)
+    headline = write_record(results, out)
     print_table(results, headline)
+    print(f"→ {out}")
+    return 0 if all(r.get("ok", True) for r in results) else 1
+
+
+def write_record(results: list[dict], out: Path) -> dict:
+    """Judge the results and write them to ``out``; return the headline."""
+    headline = judge(results)
     record = {
-        "measured": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "measured": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "load_average": [round(x, 2) for x in os.getloadavg()]},
         "cases": [{k: v for k, v in r.items() if k != "output"} for r in results],
         "headline": headline,
     }
-    out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(record, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(f"→ {out}")
-    return 0 if all(r.get("ok", True) for r in results) else 1
+    return headline
 
 
 if __name__ == "__main__":

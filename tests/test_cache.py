@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from jahwal import build, contract, extract_cache
 from jahwal.cache import NotebookCache, declared_parameters
 from jahwal.params import load_params

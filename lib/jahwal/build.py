@@ -31,17 +31,17 @@ watches its parent's pid.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import __version__
 from .errors import JahwalError
@@ -79,7 +79,7 @@ class ExtractTrackedError(BuildError):
 
 # ------------------------------------------------------------------ hashing
 # (the notebook cache lives in :mod:`jahwal.cache`; these names stay importable here)
-from .cache import (  # noqa: E402
+from .cache import (
     NotebookCache,
     cache_key,
     declared_inputs,
@@ -236,7 +236,7 @@ def prepare(ctx: BuildContext) -> dict[str, Any]:
         ex = contract.load_extract(out, window=(f"{spec.years[0]}-01", f"{spec.years[1]}-12"))
         cal = calibration.calibrate(ex, ctx.root / p.reference_dir, focus_year=2022, alpha=p.alpha)
         calibration.require_pass(cal)
-        result["calibration"] = {"checks": int(len(cal)), "passed": int(cal["pass"].sum())}
+        result["calibration"] = {"checks": len(cal), "passed": int(cal["pass"].sum())}
     stamp.write_text(json.dumps(want, indent=1), encoding="utf-8")
     return result
 
@@ -295,7 +295,7 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     infra.read_infrastructure(ctx.root / p.infrastructure_path)
     infra.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
     framework.load_framework(ctx.root / p.framework_dir, codes=corpus.codes)
-    report["qualitative"] = {"segments": int(len(corpus.segments)) if hasattr(corpus, "segments") else None}
+    report["qualitative"] = {"segments": len(corpus.segments) if hasattr(corpus, "segments") else None}
     rows_by_file = {f: report["rows"][a] for a, f in report["files"].items()}
     files = {}
     for rel, f in _input_files(ctx).items():
@@ -647,7 +647,7 @@ def publish_copy(html: Path, target: Path) -> None:
 def write_log(ctx: BuildContext) -> Path:
     logs = ctx.build_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = logs / f"build-{stamp}.json"
     text = json.dumps(ctx.log, indent=1, ensure_ascii=False, default=str)
     path.write_text(text, encoding="utf-8")
@@ -739,7 +739,7 @@ def build(
                        jobs=jobs or max(1, os.cpu_count() or 1), progress=progress)
     ctx.log = {
         "jahwal_version": __version__,
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "params_file": str(params_path),
         "params_sha256": file_digest(params_path),
         "study": params.study.model_dump(),

@@ -23,22 +23,23 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .extract_cache import file_digest
 
 __all__ = [
-    "file_digest",
-    "tree_digest",
-    "library_digest",
-    "declared_parameters",
-    "notebook_inputs",
-    "cache_key",
-    "NotebookCache",
     "Entry",
+    "NotebookCache",
+    "cache_key",
+    "declared_parameters",
+    "file_digest",
     "fingerprint",
+    "library_digest",
+    "notebook_inputs",
+    "tree_digest",
 ]
 
 #: folder and file names left out of input digests (caches, editor files)

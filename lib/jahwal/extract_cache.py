@@ -22,8 +22,9 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 CACHE_FOLDER = ".jahwal-cache"
 FORMAT_VERSION = 1
