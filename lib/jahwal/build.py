@@ -33,6 +33,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -641,7 +642,60 @@ def publish_copy(html: Path, target: Path) -> None:
     copy = target.parent / f".html-copy-{os.getpid()}"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(html, copy, ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"))
+    normalise_html(copy)
     publish(copy, target)
+
+
+#: myst-nb's style sheet already carries its content hash in its name; Sphinx adds a
+#: checksum query only when the file exists as a page is written (an incremental build)
+_MYSTNB_QUERY = re.compile(rb"(mystnb\.[0-9a-f]{64}\.css)\?v=[0-9a-f]+")
+
+
+def normalise_html(folder: Path) -> None:
+    """Make an incremental render byte-identical to a fresh one.
+
+    - the checksum query after myst-nb's (content-hashed) style sheet is dropped;
+    - search terms that no page holds any more (Sphinx keeps them, empty, after
+      an incremental build) are removed from ``searchindex.js``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.html").write_bytes(b'href="_static/mystnb.' + b"0" * 64 + b'.css?v=8cd3d715"')
+    >>> _ = (d / "searchindex.js").write_text('Search.setIndex({"terms": {"a": 0, "b": []}, "titleterms": {}})')
+    >>> normalise_html(d)
+    >>> (d / "a.html").read_bytes()[-12:], (d / "searchindex.js").read_text()
+    (b'0000000.css"', 'Search.setIndex({"terms": {"a": 0}, "titleterms": {}})')
+    """
+    for page in folder.rglob("*.html"):
+        data = page.read_bytes()
+        fixed = _MYSTNB_QUERY.sub(rb"\1", data)
+        if fixed != data:
+            page.write_bytes(fixed)
+    index = folder / "searchindex.js"
+    if not index.exists():
+        return
+    text = index.read_text(encoding="utf-8")
+    prefix, suffix = "Search.setIndex(", ")"
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        return
+    body = text[len(prefix):-len(suffix)]
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return
+    if json.dumps(data, sort_keys=True) != body:  # not the layout this knows how to rewrite
+        return
+    changed = False
+    for part in ("terms", "titleterms"):
+        terms = data.get(part, {})
+        empty = [k for k, v in terms.items() if v == []]
+        for k in empty:
+            del terms[k]
+        changed = changed or bool(empty)
+    if changed:
+        index.write_text(prefix + json.dumps(data, sort_keys=True) + suffix, encoding="utf-8")
 
 
 def write_log(ctx: BuildContext) -> Path:
