@@ -15,9 +15,10 @@ jb-force      jupyter-book's own execution (``execute_notebooks: force``)    bas
 jb-cache      jupyter-book with ``execute_notebooks: cache``, nothing changed baseline
 ============  =============================================================  ===============
 
-Memory is the peak of the summed resident memory of the whole process tree
-(the build, its notebook workers and kernels, jupyter-book), sampled every
-0.2 s with psutil. The table is printed and written to ``_build/bench.json``;
+Memory is the peak of the summed proportional set size (PSS: shared pages
+split among the processes sharing them) of the whole process tree (the build,
+its notebook workers and kernels, jupyter-book), sampled every 0.2 s with
+psutil. The table is printed and written to ``_build/bench.json``;
 the methods appendix shows it in the next build.
 
     .venv/bin/python bench/build.py [--cases empty unchanged one ...] [--keep DIR]
@@ -58,6 +59,17 @@ LABELS = {
 
 
 # ---------------------------------------------------------------- measuring
+def _memory(p: psutil.Process) -> int:
+    """Proportional set size (shared pages split among their users), else resident size."""
+    try:
+        return p.memory_full_info().pss
+    except (psutil.Error, AttributeError):
+        try:
+            return p.memory_info().rss
+        except psutil.Error:
+            return 0
+
+
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict:
     """Run ``cmd``; wall time and the peak summed RSS of its whole process tree."""
     peak = 0
@@ -76,10 +88,7 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
                 break
             total = 0
             for p in procs:
-                try:
-                    total += p.memory_info().rss
-                except psutil.Error:
-                    pass
+                total += _memory(p)
             peak = max(peak, total)
             done.wait(0.2)
 
@@ -128,6 +137,22 @@ def drop_extract_cache(root: Path) -> None:
         shutil.rmtree(p)
 
 
+PREPARE = """
+import sys
+from pathlib import Path
+from jahwal.build import BuildContext, prepare
+from jahwal.params import load_params
+root, params = Path(sys.argv[1]), sys.argv[2]
+p = load_params(root / params, root, check_paths=False)
+prepare(BuildContext(root=root, params_path=root / params, params=p, build_dir=root / "_build"))
+"""
+
+
+def prepare_extract(root: Path, params: str, env: dict[str, str]) -> None:
+    """Make a study's synthetic extract (not timed)."""
+    subprocess.run([sys.executable, "-c", PREPARE, str(root), params], cwd=root, env={**os.environ, **env}, check=True)
+
+
 # ---------------------------------------------------------------- the jupyter-book baseline
 def baseline_project(root: Path, mode: str) -> Path:
     """A copy set up for jupyter-book's own execution of the same notebooks.
@@ -170,11 +195,7 @@ def run_cases(cases: list[str], work: Path, out: Path | None = None) -> list[dic
         m = measure(jahwal(root, "synth", "--scale", "1", "--out", str(work / "synth1")), root, env)
         add("synth", m, target_s=TARGETS["synth"])
     # the default extract, made once outside the timed builds
-    subprocess.run([sys.executable, "-c", "import sys; from jahwal.build import *; "
-                    "from jahwal.params import load_params; from pathlib import Path; r = Path(sys.argv[1]); "
-                    "p = load_params(r / sys.argv[2], r, check_paths=False); "
-                    "prepare(BuildContext(root=r, params_path=r / sys.argv[2], params=p, build_dir=r / '_build'))",
-                    str(root), PARAMS], cwd=root, env={**os.environ, **env}, check=True)
+    prepare_extract(root, PARAMS, env)
     drop_extract_cache(root)
     if {"empty", "unchanged", "one"} & set(cases):
         m = measure(build_cmd(root), root, env)
@@ -206,11 +227,7 @@ def run_cases(cases: list[str], work: Path, out: Path | None = None) -> list[dic
         # the extract is made outside the timed build; the notebook cache is emptied
         subprocess.run([sys.executable, "-m", "jahwal.cli", "synth", "--scale", "10", "--out", "data/synthetic/scale10"],
                        cwd=root, env={**os.environ, **env}, check=True, capture_output=True)
-        subprocess.run([sys.executable, "-c", "import sys; from jahwal.build import *; "
-                        "from jahwal.params import load_params; from pathlib import Path; r = Path(sys.argv[1]); "
-                        "p = load_params(r / sys.argv[2], r, check_paths=False); "
-                        "prepare(BuildContext(root=r, params_path=r / sys.argv[2], params=p, build_dir=r / '_build'))",
-                        str(root), "params/bench-scale10.yml"], cwd=root, env={**os.environ, **env}, check=True)
+        prepare_extract(root, "params/bench-scale10.yml", env)
         shutil.rmtree(root / "_build", ignore_errors=True)
         add("scale10", measure(build_cmd(root, "params/bench-scale10.yml"), root, env), memory_limit_gib=MEMORY_LIMIT_GIB)
     if "jb-force" in cases:

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from jahwal import build as build_mod
 from jahwal.build import ExtractTrackedError, build, check_untracked
 from jahwal.toc import make_notebook, write_notebook
@@ -79,7 +78,7 @@ def test_extract_outside_the_project_nothing_changed_and_identical_rebuild(tmp_p
             assert p.name not in {"counselling.csv", "counselling.parquet"}, p
             assert counselling not in p.read_bytes(), p
     # the columnar cache sits in the extract's own folder
-    assert sorted(p.name for p in next((extract / ".jahwal-cache").iterdir()).iterdir())[0] == "counselling.parquet"
+    assert "counselling.parquet" in {p.name for p in next((extract / ".jahwal-cache").iterdir()).iterdir()}
 
     # nothing changed: jupyter-book does not run and the published book is untouched
     html = root / "_build" / "html"

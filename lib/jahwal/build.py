@@ -178,7 +178,8 @@ def check_untracked(folder: Path) -> None:
     if not folder.is_dir():
         return
     try:
-        proc = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--", "."], capture_output=True, timeout=60)
+        proc = subprocess.run(["git", "-C", str(folder), "ls-files", "-z", "--", "."], capture_output=True, timeout=60,
+                              check=False)
     except (OSError, subprocess.SubprocessError):
         return
     if proc.returncode != 0:
@@ -318,7 +319,7 @@ def _row_count(path: Path) -> int | None:
             import pyarrow.parquet as pq
 
             return pq.ParquetFile(path).metadata.num_rows
-    except Exception:  # pragma: no cover - informative only
+    except (OSError, ValueError):  # pragma: no cover - informative only
         return None
     return None
 
@@ -388,7 +389,7 @@ def _execute_one(source: str, output: str, values: dict[str, Any], root: str, ta
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     # kernel chatter goes to a log file next to the cached result, not the terminal
-    log = open(output.replace(".part.ipynb", ".log"), "w")
+    log = open(output.replace(".part.ipynb", ".log"), "w")  # noqa: SIM115 - open while the worker lives
     os.dup2(log.fileno(), 2)
     import warnings
 
@@ -495,7 +496,7 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
                 run.status = "failed"
                 run.error = f"노트북 {run.source}의 실행 과정이 끊겼습니다 / notebook {run.source}: worker died: {exc}"
                 failures.append(run)
-            except Exception as exc:  # papermill raises PapermillExecutionError
+            except Exception as exc:  # noqa: BLE001 - papermill raises PapermillExecutionError, a kernel anything
                 run.status = "failed"
                 run.error = _failure_message(run, exc)
                 failures.append(run)
@@ -606,7 +607,7 @@ def render(ctx: BuildContext, folder: Path, strict: bool = True) -> Path:
     cmd = [str(jb) if jb.exists() else "jupyter-book", "build", str(folder), "--builder", "html"]
     if strict:
         cmd += ["-W", "-n", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=folder)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=folder, check=False)
     log_path = ctx.build_dir / "logs" / "jupyter-book.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_text(proc.stdout + "\n" + proc.stderr, encoding="utf-8")

@@ -113,7 +113,7 @@ def read_entry(entry: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] |
         import pyarrow.parquet as pq
 
         tables = {name: pq.read_table(entry / f"{name}.parquet").to_pandas() for name in TABLE_NAMES}
-    except Exception:  # missing, truncated or unreadable: rebuild
+    except Exception:  # noqa: BLE001 - missing, truncated or unreadable in any way: rebuild
         return None
     return tables, manifest
 
