@@ -802,14 +802,25 @@ def build(
         "status": "running",
     }
     stage_dir = ctx.stage_dir
+    phases: dict[str, float] = {}
+    ctx.log["phases"] = phases
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        phases[name] = round(now - clock[0], 2)
+        clock[0] = now
+
     try:
         echo("1/6 자료 준비 / preparing data")
         ctx.log["prepare"] = prepare(ctx)
+        lap("prepare")
         synthetic = params.prepare.synthetic
         if synthetic is None or (root / synthetic.out).resolve() != (root / params.parameters.extract_dir).resolve():
             check_untracked(root / params.parameters.extract_dir)
         runs = plan_runs(ctx)
         finger = build_fingerprint(ctx, runs, strict)
+        lap("fingerprint")
         if not force and unchanged(ctx, finger):
             cache = NotebookCache(ctx.cache_dir)
             if all(cache.lookup(cache.entry(r.source, r.key)) for r in runs):
@@ -821,25 +832,32 @@ def build(
                 return ctx.log
         echo("2/6 입력 자료 검증 / validating inputs")
         ctx.log["inputs"] = validate_inputs(ctx)
+        lap("validate")
         echo("3/6 노트북 실행 / executing notebooks")
         runs = execute_all(ctx)
         ctx.log["notebooks"] = [_run_log(r) for r in runs]
+        lap("execute")
         echo("4/6 공개 점검 / disclosure gate")
         from . import disclosure
 
         stage(ctx, runs, stage_dir)
+        lap("stage")
         pages = [stage_dir / r.source for r in runs] + sorted((stage_dir / "book").rglob("*.md"))
         ctx.log["disclosure"] = disclosure.check_notebooks(
             pages, threshold=params.parameters.suppression_threshold, root=stage_dir
         )
+        lap("gate")
         echo("5/6 책 만들기 / rendering with jupyter-book")
         html = render(ctx, stage_dir, strict=strict)
+        lap("render")
         ctx.log["html_scan"] = disclosure.scan_html(html, threshold=params.parameters.suppression_threshold)
+        lap("scan")
         echo("6/6 게시 / publishing")
         ctx.published_file.unlink(missing_ok=True)
         publish_copy(html, ctx.html_dir)
         ctx.published_file.parent.mkdir(parents=True, exist_ok=True)
         ctx.published_file.write_text(json.dumps({"fingerprint": finger}), encoding="utf-8")
+        lap("publish")
         ctx.log["status"] = "ok"
     except KeyboardInterrupt:
         _kill_descendants()
