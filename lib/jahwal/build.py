@@ -518,6 +518,9 @@ def execute_all(ctx: BuildContext, only: Iterable[str] | None = None) -> list[No
 def reading_view(nb: Any) -> Any:
     """Remove parameter cells and hide the remaining code behind a toggle."""
     for cell in nb.cells:
+        # run times and papermill's bookkeeping: the same inputs give the same page
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
         tags = list(cell.metadata.get("tags", []))
@@ -526,8 +529,6 @@ def reading_view(nb: Any) -> Any:
         elif "remove-cell" not in tags and "remove-input" not in tags and "hide-input" not in tags:
             tags.append("hide-input")
         cell.metadata["tags"] = sorted(set(tags))
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)  # run times: the same inputs give the same page
     nb.metadata.pop("papermill", None)
     return nb
 
