@@ -23,6 +23,7 @@ the methods appendix shows it in the next build.
 
     .venv/bin/python bench/build.py [--cases empty unchanged one ...] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,9 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
     peak = 0
     done = threading.Event()
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     root = psutil.Process(proc.pid)
 
     def sample() -> None:
@@ -105,8 +107,13 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
 
 def project_copy(target: Path) -> Path:
     """The files git would commit, copied into ``target``."""
-    out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for rel in sorted({f for f in out.split("\0") if f}):
         src = ROOT / rel
         if src.is_file():
@@ -203,33 +210,56 @@ def run_cases(cases: list[str], work: Path, out: Path | None = None) -> list[dic
     if "unchanged" in cases:
         before = _tree_state(root / "_build" / "html")
         m = measure(build_cmd(root), root, env)
-        add("unchanged", m, target_s=TARGETS["unchanged"], book_untouched=_tree_state(root / "_build" / "html") == before,
-            status=log_of(root)["status"])
+        add(
+            "unchanged",
+            m,
+            target_s=TARGETS["unchanged"],
+            book_untouched=_tree_state(root / "_build" / "html") == before,
+            status=log_of(root)["status"],
+        )
     if "one" in cases:
         nb = root / ONE_NOTEBOOK
         data = json.loads(nb.read_text(encoding="utf-8"))
-        code = next(c for c in data["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
+        code = next(
+            c for c in data["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+        )
         src = code["source"] if isinstance(code["source"], str) else "".join(code["source"])
         code["source"] = src + "\n# 벤치마크: 한 노트북만 바꿈"
         nb.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         m = measure(build_cmd(root), root, env)
         own = next(n["seconds"] for n in log_of(root)["notebooks"] if n["notebook"] == ONE_NOTEBOOK)
         executed = [n["notebook"] for n in log_of(root)["notebooks"] if not n["cache_hit"]]
-        add("one", m, notebook_seconds=own, overhead_s=round(m["seconds"] - own, 2), target_s=TARGETS["one"],
-            executed=executed)
+        add(
+            "one",
+            m,
+            notebook_seconds=own,
+            overhead_s=round(m["seconds"] - own, 2),
+            target_s=TARGETS["one"],
+            executed=executed,
+        )
     if "scale10" in cases:
         spec = yaml.safe_load((root / PARAMS).read_text(encoding="utf-8"))
         spec["prepare"]["synthetic"]["scale"] = 10
         spec["prepare"]["synthetic"]["out"] = "data/synthetic/scale10"
         spec["parameters"]["extract_dir"] = "data/synthetic/scale10"
-        (root / "params" / "bench-scale10.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False),
-                                                           encoding="utf-8")
+        (root / "params" / "bench-scale10.yml").write_text(
+            yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
         # the extract is made outside the timed build; the notebook cache is emptied
-        subprocess.run([sys.executable, "-m", "jahwal.cli", "synth", "--scale", "10", "--out", "data/synthetic/scale10"],
-                       cwd=root, env={**os.environ, **env}, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "jahwal.cli", "synth", "--scale", "10", "--out", "data/synthetic/scale10"],
+            cwd=root,
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
         prepare_extract(root, "params/bench-scale10.yml", env)
         shutil.rmtree(root / "_build", ignore_errors=True)
-        add("scale10", measure(build_cmd(root, "params/bench-scale10.yml"), root, env), memory_limit_gib=MEMORY_LIMIT_GIB)
+        add(
+            "scale10",
+            measure(build_cmd(root, "params/bench-scale10.yml"), root, env),
+            memory_limit_gib=MEMORY_LIMIT_GIB,
+        )
     if "jb-force" in cases:
         jb = baseline_project(root, "force")
         add("jb-force", measure(jupyter_book(jb), jb, env))
@@ -241,7 +271,11 @@ def run_cases(cases: list[str], work: Path, out: Path | None = None) -> list[dic
 
 
 def _tree_state(path: Path) -> list[tuple[str, int, int]]:
-    return [(str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(path.rglob("*")) if p.is_file()]
+    return [
+        (str(p.relative_to(path)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(path.rglob("*"))
+        if p.is_file()
+    ]
 
 
 def judge(results: list[dict]) -> dict:
@@ -307,8 +341,11 @@ def write_record(results: list[dict], out: Path) -> dict:
     headline = judge(results)
     record = {
         "measured": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        },
         "cases": [{k: v for k, v in r.items() if k != "output"} for r in results],
         "headline": headline,
     }

@@ -1,11 +1,12 @@
 """The build benchmark's verdicts and the methods appendix's table of them."""
+
 from __future__ import annotations
 
 import importlib.util
 import json
 from pathlib import Path
 
-from jahwal import provenance
+from jahwal.chapters import appendix as provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,4 +47,7 @@ def test_methods_appendix_table_from_a_bench_file(tmp_path):
     assert table.loc[0, "시간(초)"] == "38.0" and table.loc[0, "달성"] == "예"
     assert table.loc[2, "목표"] == "노트북 실행 11.0초 + 8초 이내 (추가 9.0초)" and table.loc[2, "달성"] == "아니요"
     assert table.loc[5, "목표"] == "95초 이내, 4 GiB 이내"
-    assert text == "빈 캐시 빌드가 jupyter-book 자체 실행보다 4.0배 빠름, 바뀐 것 없는 빌드가 jupyter-book 캐시보다 8.0배 빠름"
+    assert (
+        text
+        == "빈 캐시 빌드가 jupyter-book 자체 실행보다 4.0배 빠름, 바뀐 것 없는 빌드가 jupyter-book 캐시보다 8.0배 빠름"
+    )

@@ -1,4 +1,5 @@
 """Whole-book builds: pages and titles, no errors or parameter cells, caching, atomic failure, a second study."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,8 +12,8 @@ import pytest
 import yaml
 
 from book_fixture import built_book  # noqa: F401  (session fixture)
-from jahwal.build import BuildError, build, toc_titles
-from jahwal.toc import toc_entries
+from jahwal.publish.build import BuildError, build, toc_titles
+from jahwal.publish.toc import toc_entries
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +50,13 @@ def test_no_error_outputs_in_executed_notebooks(built_book):
     assert len(executed) == len([e for e in toc_entries(built_book.root) if e["file"].startswith("notebooks/")])
     for path in executed:
         nb = nbformat.read(path, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         assert not errors, path.name
 
 

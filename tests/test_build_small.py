@@ -5,6 +5,7 @@ The small book's notebook reads the extract through the library and glues a
 count, so the build runs every phase: prepare, validation, papermill, the
 disclosure gate, jupyter-book and the publish step.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,21 @@ from pathlib import Path
 
 import pytest
 import yaml
-from jahwal import build as build_mod
-from jahwal.build import ExtractTrackedError, build, check_untracked
-from jahwal.toc import make_notebook, write_notebook
+
+from jahwal.publish import build as build_mod
+from jahwal.publish.build import ExtractTrackedError, build, check_untracked
+from jahwal.publish.toc import make_notebook, write_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE_TABLE = "\n| 구분 | 설명 |\n|---|---|\n| 가 | 첫째 |\n| 나 | 둘째 |\n"
-DATA_KEYS = ("infrastructure_path", "infrastructure_province_path", "reference_dir", "literature_dir",
-             "qual_path", "framework_dir")
+DATA_KEYS = (
+    "infrastructure_path",
+    "infrastructure_province_path",
+    "reference_dir",
+    "literature_dir",
+    "qual_path",
+    "framework_dir",
+)
 
 
 def _small_book(root: Path, extract_dir: str) -> Path:
@@ -40,11 +48,21 @@ def _small_book(root: Path, extract_dir: str) -> Path:
         encoding="utf-8",
     )
     params_cell = 'extract_dir = "x"\nextract_format = "csv"\nwindow_start = "2019-01"\nwindow_end = "2022-12"'
-    body = ("from jahwal import contract, nb\n\nnb.setup()\n"
-            "ex = contract.load_extract(extract_dir, fmt=extract_format, window=(window_start, window_end))\n"
-            "nb.glue_text(\"small_n\", len(ex.counselling))")
-    write_notebook(make_notebook([("md", "# 상담 기록\n\n상담 기록은 {glue:text}`small_n`건입니다."),
-                                  ("params", params_cell), ("code", body)]), root / "notebooks" / "a.ipynb")
+    body = (
+        "from jahwal.display import nb\nfrom jahwal.inputs import contract\n\nnb.setup()\n"
+        "ex = contract.load_extract(extract_dir, fmt=extract_format, window=(window_start, window_end))\n"
+        'nb.glue_text("small_n", len(ex.counselling))'
+    )
+    write_notebook(
+        make_notebook(
+            [
+                ("md", "# 상담 기록\n\n상담 기록은 {glue:text}`small_n`건입니다."),
+                ("params", params_cell),
+                ("code", body),
+            ]
+        ),
+        root / "notebooks" / "a.ipynb",
+    )
     spec = yaml.safe_load((ROOT / "params" / "report-2023.yml").read_text(encoding="utf-8"))
     spec["prepare"]["synthetic"] = None
     for key in DATA_KEYS:
@@ -59,6 +77,7 @@ def _tree(path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_extract_outside_the_project_nothing_changed_and_identical_rebuild(tmp_path, tiny_extract):
     extract = tiny_extract(name="outside-extract")  # tmp_path/outside-extract, outside the project
     root = tmp_path / "proj"

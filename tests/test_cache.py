@@ -6,6 +6,7 @@
   read it; a damaged notebook entry is executed again;
 - downloads and the web font are byte-identical between two writes.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from jahwal import build, contract, extract_cache
-from jahwal.cache import NotebookCache, declared_parameters
-from jahwal.params import load_params
-from jahwal.toc import make_notebook, toc_notebooks, write_notebook
+
+from jahwal.inputs import contract, extract_cache
+from jahwal.publish import build
+from jahwal.publish.cache import NotebookCache, declared_parameters
+from jahwal.publish.toc import make_notebook, toc_notebooks, write_notebook
+from jahwal.study.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLES = ("participants", "stages", "counselling", "outcomes")
@@ -125,8 +128,10 @@ def _project(tmp_path: Path) -> tuple[Path, build.BuildContext]:
         "c": "alpha = 0.1",
     }
     for name, params in cells.items():
-        write_notebook(make_notebook([("md", f"# {name}"), ("params", params), ("code", "y = 1")]),
-                       root / "notebooks" / f"{name}.ipynb")
+        write_notebook(
+            make_notebook([("md", f"# {name}"), ("params", params), ("code", "y = 1")]),
+            root / "notebooks" / f"{name}.ipynb",
+        )
     return root, _ctx(root)
 
 
@@ -134,8 +139,14 @@ def _ctx(root: Path, **update) -> build.BuildContext:
     params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False)
     values = {"extract_dir": "data/ex", "qual_path": "data/qual", **update}
     params = params.model_copy(update={"parameters": params.parameters.model_copy(update=values)})
-    return build.BuildContext(root=root, params_path=ROOT / "params" / "report-2023.yml", params=params,
-                              build_dir=root / "_build", jobs=2, progress=False)
+    return build.BuildContext(
+        root=root,
+        params_path=ROOT / "params" / "report-2023.yml",
+        params=params,
+        build_dir=root / "_build",
+        jobs=2,
+        progress=False,
+    )
 
 
 def _keys(ctx: build.BuildContext) -> dict[str, str]:
@@ -192,8 +203,12 @@ def test_changed_input_reexecutes_only_its_reader_and_damaged_entry_reruns(tmp_p
 def test_slowest_notebooks_are_scheduled_first(tmp_path):
     root, ctx = _project(tmp_path)
     (root / "_build").mkdir()
-    log = {"notebooks": [{"notebook": "notebooks/a.ipynb", "status": "executed", "seconds": 1.0},
-                         {"notebook": "notebooks/c.ipynb", "status": "executed", "seconds": 9.0}]}
+    log = {
+        "notebooks": [
+            {"notebook": "notebooks/a.ipynb", "status": "executed", "seconds": 1.0},
+            {"notebook": "notebooks/c.ipynb", "status": "executed", "seconds": 9.0},
+        ]
+    }
     (root / "_build" / "build-log.json").write_text(json.dumps(log), encoding="utf-8")
     order: list[str] = []
     original = build.cf.ProcessPoolExecutor.submit
@@ -212,7 +227,7 @@ def test_slowest_notebooks_are_scheduled_first(tmp_path):
 
 # ---------------------------------------------------------------- same inputs, same bytes
 def test_xlsx_download_is_byte_identical(tmp_path):
-    from jahwal.nb import write_xlsx
+    from jahwal.display.nb import write_xlsx
 
     df = pd.DataFrame({"시도": ["서울", "부산"], "인원": [12, 30]})
     a = write_xlsx(df, tmp_path / "a.xlsx", "표").read_bytes()
@@ -222,7 +237,7 @@ def test_xlsx_download_is_byte_identical(tmp_path):
 
 
 def test_web_font_is_byte_identical(tmp_path):
-    from jahwal.sphinx_ext import _font_source, web_font
+    from jahwal.publish.sphinx_ext import _font_source, web_font
 
     source = _font_source()
     if source is None:
@@ -249,13 +264,21 @@ def _sleeping_project(tmp_path: Path, tiny_extract) -> tuple[Path, Path]:
         encoding="utf-8",
     )
     for name in ("a", "b"):
-        write_notebook(make_notebook([("md", f"# {name}"), ("params", "alpha = 0.1"),
-                                      ("code", "import time\ntime.sleep(300)")]), root / "notebooks" / f"{name}.ipynb")
+        write_notebook(
+            make_notebook([("md", f"# {name}"), ("params", "alpha = 0.1"), ("code", "import time\ntime.sleep(300)")]),
+            root / "notebooks" / f"{name}.ipynb",
+        )
     spec = yaml.safe_load((ROOT / "params" / "report-2023.yml").read_text(encoding="utf-8"))
     spec["prepare"]["synthetic"] = None
     p = spec["parameters"]
-    for key in ("infrastructure_path", "infrastructure_province_path", "reference_dir", "literature_dir",
-                "qual_path", "framework_dir"):
+    for key in (
+        "infrastructure_path",
+        "infrastructure_province_path",
+        "reference_dir",
+        "literature_dir",
+        "qual_path",
+        "framework_dir",
+    ):
         p[key] = str(ROOT / p[key])
     p["extract_dir"] = str(tiny_extract())
     params = root / "params" / "sleepy.yml"
@@ -272,8 +295,25 @@ def _start_build(root: Path, params: Path):
 
     env = {**os.environ, "PYTHONPATH": str(ROOT / "lib")}
     return subprocess.Popen(
-        [sys.executable, "-m", "jahwal.cli", "build", "--params", str(params), "--root", str(root), "--quiet", "--jobs", "2"],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "jahwal.cli",
+            "build",
+            "--params",
+            str(params),
+            "--root",
+            str(root),
+            "--quiet",
+            "--jobs",
+            "2",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -283,8 +323,7 @@ def _wait_for_kernels(proc, n: int, timeout: float = 240.0) -> list:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
-        found = [c for c in psutil.Process(proc.pid).children(recursive=True)
-                 if "ipykernel" in " ".join(c.cmdline())]
+        found = [c for c in psutil.Process(proc.pid).children(recursive=True) if "ipykernel" in " ".join(c.cmdline())]
         if len(found) >= n:
             time.sleep(2)  # let the notebooks reach their sleeping cell
             return psutil.Process(proc.pid).children(recursive=True)
@@ -303,6 +342,7 @@ def _gone(procs: list, timeout: float = 20.0) -> list:
     return alive
 
 
+@pytest.mark.slow
 def test_killed_build_takes_its_workers_and_kernels_with_it(tmp_path, tiny_extract):
     import signal
 
@@ -320,6 +360,7 @@ def test_killed_build_takes_its_workers_and_kernels_with_it(tmp_path, tiny_extra
     assert (root / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "이전 책"
 
 
+@pytest.mark.slow
 def test_ctrl_c_says_the_previous_book_was_kept(tmp_path, tiny_extract):
     import signal
 

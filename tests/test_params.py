@@ -1,4 +1,5 @@
 """Validation of study parameter files: errors name the file and the key, in Korean and English."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 import yaml
 
 from jahwal.cli import main
-from jahwal.params import ParamsError, load_params
+from jahwal.study.params import ParamsError, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "params" / "report-2023.yml"
@@ -48,7 +49,9 @@ def test_missing_file_is_named(tmp_path):
     p = _write(tmp_path, lambda d: d["parameters"].update(qual_path="data/없는폴더"))
     with pytest.raises(ParamsError) as e:
         load_params(p, ROOT)
-    assert "parameters.qual_path" in str(e.value) and "data/없는폴더" in str(e.value) and "file not found" in str(e.value)
+    assert (
+        "parameters.qual_path" in str(e.value) and "data/없는폴더" in str(e.value) and "file not found" in str(e.value)
+    )
 
 
 def test_focus_year_outside_window(tmp_path):
