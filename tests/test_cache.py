@@ -382,3 +382,36 @@ def test_ctrl_c_says_the_previous_book_was_kept(tmp_path, tiny_extract):
     assert (root / "_build" / "html" / "index.html").read_text(encoding="utf-8") == "이전 책"
     log = json.loads((root / "_build" / "build-log.json").read_text(encoding="utf-8"))
     assert log["status"] == "interrupted"
+
+
+# ---------------------------------------------------------------- kernel start-up
+def test_notebook_imports_leave_heavy_libraries_for_later():
+    """Importing the modules notebooks start with does not load scipy.stats, pingouin or statsmodels."""
+    import subprocess
+    import sys
+
+    modules = sorted(
+        {
+            line.split(" import ")[0].removeprefix("from ").strip()
+            for nb in toc_notebooks(ROOT)
+            for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]
+            if cell["cell_type"] == "code"
+            for line in ("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]).splitlines()
+            if line.startswith("from jahwal")
+        }
+    )
+    assert "jahwal.display" in modules and len(modules) >= 4
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}:\n    importlib.import_module(m)\n"
+        "import jahwal.chapters.ch3_stages, jahwal.chapters.ch3_outcomes, jahwal.chapters.summary\n"
+        "print(sorted(k for k in ('scipy.stats', 'pingouin', 'statsmodels', 'sklearn') if k in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(ROOT / "lib"), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.stdout.strip() == "[]"
