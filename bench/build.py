@@ -147,8 +147,8 @@ def drop_extract_cache(root: Path) -> None:
 PREPARE = """
 import sys
 from pathlib import Path
-from jahwal.build import BuildContext, prepare
-from jahwal.params import load_params
+from jahwal.publish.build import BuildContext, prepare
+from jahwal.study.params import load_params
 root, params = Path(sys.argv[1]), sys.argv[2]
 p = load_params(root / params, root, check_paths=False)
 prepare(BuildContext(root=root, params_path=root / params, params=p, build_dir=root / "_build"))
