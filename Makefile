@@ -3,7 +3,7 @@
 #   make test   모든 시험 실행 (run the test suite)
 #   make test-fast  책 전체를 만들지 않는 시험만 (tests that do not build the whole book)
 #   make pdf    PDF 한 권 만들기 (one PDF of the book)
-#   make bench  성능 측정 (benchmarks)
+#   make bench  성능 측정: 빌드 시간·메모리 표 (build benchmark table → _build/bench.json)
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
@@ -11,7 +11,7 @@ PARAMS ?= params/report-2023.yml
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.jahwal-installed
 
-.PHONY: book test test-fast lint pdf bench clean help
+.PHONY: book test test-fast lint pdf bench bench-parts clean help
 
 help:
 	@sed -n '1,7p' Makefile
@@ -41,6 +41,9 @@ pdf: book
 	$(BIN)/jahwal pdf --html _build/html --out _build/pdf/book.pdf
 
 bench: $(STAMP)
+	$(BIN)/python bench/build.py
+
+bench-parts: $(STAMP)
 	$(BIN)/python bench/synth.py
 	$(BIN)/python bench/qual.py
 	$(BIN)/python bench/audit.py

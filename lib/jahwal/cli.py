@@ -13,7 +13,14 @@ from jahwal.errors import JahwalError
 def _build(args: argparse.Namespace) -> int:
     from jahwal.publish.build import build
 
-    log = build(args.params, root=args.root, jobs=args.jobs, strict=not args.no_strict, progress=not args.quiet)
+    log = build(
+        args.params,
+        root=args.root,
+        jobs=args.jobs,
+        strict=not args.no_strict,
+        progress=not args.quiet,
+        force=args.force,
+    )
     nbs = log.get("notebooks", [])
     hits = sum(1 for n in nbs if n["cache_hit"])
     print(
@@ -81,6 +88,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="동시 실행 수 / parallel notebooks (default: cores)")
     b.add_argument("--no-strict", action="store_true", help="경고를 오류로 보지 않음 / do not treat warnings as errors")
     b.add_argument("--quiet", action="store_true", help="진행 막대 숨김 / no progress bar")
+    b.add_argument(
+        "--force", action="store_true", help="바뀐 것이 없어도 다시 렌더링 / render even when nothing changed"
+    )
     b.set_defaults(func=_build)
 
     v = sub.add_parser("validate", help="추출 자료 검증 / validate an extract")
@@ -129,7 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     except JahwalError as exc:
         print(f"오류 / error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:  # pragma: no cover
+    except KeyboardInterrupt:
+        print("중단했습니다. 이전 책은 그대로 두었습니다 / interrupted; the previous book was kept", file=sys.stderr)
         return 130
 
 

@@ -11,8 +11,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
-from scipy import stats
 
 VARIANTS = ("auto", "student", "welch")
 
@@ -89,6 +87,9 @@ def compare_groups(
         raise ValueError(
             f"두 집단 모두 2명 이상이어야 합니다 / each group needs at least 2 persons (n={len(x)}, {len(y)})"
         )
+    import pingouin as pg  # imported here: only the notebooks that test groups pay for it
+    from scipy import stats
+
     lev = stats.levene(x, y, center="mean")
     st = pg.ttest(x, y, paired=False, correction=False, confidence=confidence)
     we = pg.ttest(x, y, paired=False, correction=True, confidence=confidence)
@@ -155,6 +156,8 @@ def t_from_summary(n1: int, m1: float, s1: float, n2: int, m2: float, s2: float)
     >>> round(r["t_welch"], 3)
     7.655
     """
+    from scipy import stats
+
     st = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=True)
     we = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False)
     return {

@@ -11,7 +11,6 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from jahwal.inputs.contract import PROVINCES, Extract
 
@@ -260,6 +259,8 @@ def counselling_by_characteristic(
             n = len(x)
             m = x.mean()
             sd = x.std(ddof=1) if n > 1 else np.nan
+            from scipy import stats
+
             half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
             rows.append(
                 {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from jahwal.analysis.compare import participation_days
 from jahwal.analysis.outcomes import COMPARISONS, GROUP_LABELS, OUTCOMES
@@ -276,6 +275,7 @@ def estimation_figure(tests: pd.DataFrame, table_id: str, confidence: float = 0.
     Only group summaries are drawn, never persons.
     """
     import matplotlib.pyplot as plt
+    from scipy import stats as sps  # only this figure needs it: other pages start faster
 
     r = _test_row(tests, table_id)
     if r["suppressed"]:

@@ -335,8 +335,7 @@ class Table:
         csv = folder / f"{self.key}.csv"
         xlsx = folder / f"{self.key}.xlsx"
         self.df.to_csv(csv, index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(xlsx, engine="xlsxwriter") as writer:
-            self.df.to_excel(writer, index=False, sheet_name=self.key[:31])
+        write_xlsx(self.df, xlsx, self.key)
         return [csv, xlsx]
 
 
@@ -359,6 +358,34 @@ def _mark_cells(body: str, origin: pd.DataFrame) -> str:
         return f'<td class="jahwal-origin jahwal-origin-{CSS[o]}" data-origin="{o}" data-mark="{MARK[o]}">'
 
     return head + sep + _TD_RE.sub(repl, rest)
+
+
+#: creation time written into every XLSX download, so that the same table gives the same bytes
+XLSX_CREATED = (2000, 1, 1)
+
+
+def write_xlsx(df: pd.DataFrame, path: str | Path, sheet: str) -> Path:
+    """Write ``df`` as a one-sheet workbook with fixed document properties.
+
+    xlsxwriter stamps the build time into ``docProps/core.xml`` unless the
+    creation time is set; a fixed one keeps downloads byte-identical between
+    builds of the same inputs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, time
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> a = write_xlsx(pd.DataFrame({"가": [1]}), d / "a.xlsx", "t").read_bytes()
+    >>> time.sleep(1.1)
+    >>> a == write_xlsx(pd.DataFrame({"가": [1]}), d / "b.xlsx", "t").read_bytes()
+    True
+    """
+    from datetime import datetime
+
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": datetime(*XLSX_CREATED)})
+        df.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return Path(path)
 
 
 def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:

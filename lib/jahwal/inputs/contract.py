@@ -758,9 +758,9 @@ def validate_extract(
 
     Returns a small report (row counts per table) when the extract is valid.
     """
-    typed = _read_and_validate(folder, fmt, window)
-    files = {a: str(find_table_file(Path(folder), TABLES[a], fmt)) for a in typed}
-    return {"folder": str(folder), "rows": {k: int(len(v)) for k, v in typed.items()}, "files": files}
+    _, meta = _cached_extract(folder, fmt, window)
+    files = {a: str(Path(folder) / name) for a, name in meta["files"].items()}
+    return {"folder": str(folder), "rows": meta["rows"], "files": files, "cache": meta["cache"]}
 
 
 @dataclass
@@ -829,19 +829,50 @@ def load_extract(
         With every problem: file, column, up to five rows and values.
     """
     window = check_window(window)
+    tables, meta = _cached_extract(folder, fmt, window)
+    return Extract(**tables, window=tuple(window), dropped_duplicates=meta["dropped_duplicates"])
+
+
+def _normalised(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Validate an extract and apply the loading rules (first entry per year, window)."""
     typed = _read_and_validate(folder, fmt, window)
     participants = typed["participants"]
     first = first_entry_per_year(participants)
     y0, y1 = int(window[0][:4]), int(window[1][:4])
     keep = lambda d: d[(d["year"] >= y0) & (d["year"] <= y1)].reset_index(drop=True)  # noqa: E731
-    return Extract(
-        participants=keep(first),
-        stages=keep(typed["stages"]),
-        counselling=typed["counselling"].reset_index(drop=True),
-        outcomes=keep(typed["outcomes"]),
-        window=tuple(window),
-        dropped_duplicates=int(len(participants) - len(first)),
-    )
+    tables = {
+        "participants": keep(first),
+        "stages": keep(typed["stages"]),
+        "counselling": typed["counselling"].reset_index(drop=True),
+        "outcomes": keep(typed["outcomes"]),
+    }
+    meta = {
+        "rows": {k: int(len(v)) for k, v in typed.items()},
+        "files": {a: Path(f).name for a, f in _table_files(folder, fmt).items()},
+        "dropped_duplicates": int(len(participants) - len(first)),
+    }
+    return tables, meta
+
+
+def _table_files(folder, fmt) -> dict[str, Path]:
+    found = {a: find_table_file(Path(folder), t, fmt) for a, t in TABLES.items()} if Path(folder).is_dir() else {}
+    return {a: p for a, p in found.items() if p is not None}
+
+
+def _cached_extract(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Validated, normalised tables, read from the extract's columnar cache when intact.
+
+    See :mod:`jahwal.inputs.extract_cache`: the cache sits in the extract's own folder
+    and is keyed by the files' content, the window and this module's source.
+    """
+    from jahwal.inputs import extract_cache
+
+    window = check_window(window)
+    files = _table_files(folder, fmt)
+    if (fmt is not None and fmt not in FORMATS) or len(files) < len(TABLES):
+        tables, meta = _normalised(folder, fmt, window)  # reports the problem, caches nothing
+        return tables, {**meta, "cache": "none"}
+    return extract_cache.cached(folder, files, window, __file__, lambda: _normalised(folder, fmt, window))
 
 
 # ---------------------------------------------------------------- documentation

@@ -609,14 +609,15 @@ def web_font(source: Path, target: Path) -> Path:
 
     Chromium's font sanitiser rejects NanumGothic's empty ``TSI3`` table, so
     the font is rewritten without the hinting-source tables that browsers never
-    use. The copy is kept when it is newer than the source.
+    use. The copy is kept when it is newer than the source. The font's own
+    time stamp (``head.modified``) is kept, so every build writes the same bytes.
     """
     from fontTools.ttLib import TTFont
 
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    font = TTFont(str(source))
+    font = TTFont(str(source), recalcTimestamp=False)
     for tag in [t for t in font.keys() if t.startswith("TSI")]:
         del font[tag]
     tmp = target.with_suffix(".part")
@@ -721,7 +722,7 @@ def _table_key(docname: str, table: nodes.table, n: int) -> str:
 def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "html" or not app.config.jahwal_table_downloads:
         return
-    import pandas as pd
+    from jahwal.display.nb import write_xlsx
 
     folder = Path(app.outdir) / TABLE_FOLDER
     depth = docname.count("/")
@@ -733,8 +734,7 @@ def _doctree_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
         df = table_frame(table)
         folder.mkdir(parents=True, exist_ok=True)
         df.to_csv(folder / f"{key}.csv", index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(folder / f"{key}.xlsx", engine="xlsxwriter") as writer:
-            df.to_excel(writer, index=False, sheet_name=key[:31])
+        write_xlsx(df, folder / f"{key}.xlsx", key)
         links = nodes.raw(
             "",
             f'<div class="jahwal-downloads">내려받기: <a href="{prefix}{key}.csv" download>CSV</a> · '

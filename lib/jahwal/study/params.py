@@ -271,7 +271,7 @@ def load_params(path: str | Path, root: str | Path = ".", check_paths: bool = Tr
             value = values[key]
             if value.rstrip("/") in generated:
                 continue
-            if not (root / value).exists():
+            if not (root / value).exists() and not (key == "extract_dir" and (path.parent / value).exists()):
                 missing.append(f"  - {path}: 키 'parameters.{key}': 파일이 없습니다 / file not found: {value}")
         if missing:
             raise ParamsError(
