@@ -289,6 +289,8 @@ def _problem(file, column, ko, en, mask: pd.Series | None = None, values: pd.Ser
 
 # ---------------------------------------------------------------- reading
 FORMATS = {"csv": (".csv",), "xlsx": (".xlsx",), "parquet": (".parquet", ".pq")}
+#: day 0 of Excel serial dates
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def decode_bytes(raw: bytes, file: str = "") -> str:
@@ -413,6 +415,28 @@ def _cell_text(v: Any) -> str | None:
     return str(v)
 
 
+#: the first day with a five-digit Excel serial number; an earlier date cell is a typed number (a year)
+_FIRST_SERIAL_DAY = pd.Timestamp("1927-05-18")
+
+
+def _workbook_cell_text(v: Any) -> str | None:
+    """A workbook cell as text; a date cell before 1927-05-18 as the number typed into it.
+
+    A date-formatted cell holding ``2023`` shows 1905-07-15: the number typed
+    (``'2023'``) is what the user meant, and it is then reported as malformed.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> _workbook_cell_text(dt.datetime(1905, 7, 15)), _workbook_cell_text(dt.datetime(2023, 5, 1, 9, 30))
+    ('2023', '2023-05-01')
+    """
+    if hasattr(v, "strftime") and not isinstance(v, str) and pd.Timestamp(v) < _FIRST_SERIAL_DAY:
+        days = (pd.Timestamp(v) - _EXCEL_EPOCH) / pd.Timedelta(days=1)
+        return _cell_text(float(days))
+    return _cell_text(v)
+
+
 def read_table(path: Path) -> pd.DataFrame:
     r"""Read one table file as text (types are checked by validation).
 
@@ -447,8 +471,9 @@ def read_table(path: Path) -> pd.DataFrame:
         else:  # pragma: no cover - guarded by find_table_file
             raise ValueError(f"지원하지 않는 형식 / unsupported format: {path}")
         out = df.astype(object).where(df.notna(), None)
+        cell_text = _workbook_cell_text if suffix == ".xlsx" else _cell_text
         for c in out.columns:
-            out[c] = out[c].map(_cell_text).astype(object)
+            out[c] = out[c].map(cell_text).astype(object)
     out = _clean_text(out, text_only=True)
     if len(out.columns):
         out = out[~out.isna().all(axis=1)]
@@ -520,7 +545,6 @@ def _month_bounds(window: tuple[str, str]) -> tuple[pd.Timestamp, pd.Timestamp]:
 _ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
 #: an Excel serial day number of five digits (1927-05-18 to 2173), time of day allowed
 _EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def _parse_dates(text: pd.Series, serial: bool = False) -> pd.Series:
