@@ -211,3 +211,40 @@ def test_cli_huge_integer(tmp_path, capsys):
     assert status == 2 and "Traceback" not in err and "cannot safely cast" not in err
     assert "participants.csv, 열 '누적참여개월': 600보다 큰 값이 있습니다 / values above 600" in err
     assert "2행='100000000000000000000'" in err
+
+
+# ---------------------------------------------------------------- 7. blank speaker in the qualitative segments
+QUAL = Path(__file__).resolve().parents[1] / "data" / "qualitative"
+
+
+def blank_speaker_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    from jahwal.qual import native
+
+    folder = shutil.copytree(QUAL, tmp_path / "qual")
+    path = folder / "segments.csv"
+    seg = native.pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert seg.loc[3, "participant_id"] != ""
+    seg.loc[3, "participant_id"] = ""
+    seg.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return folder
+
+
+def test_blank_speaker_is_an_error_with_file_and_row(tmp_path):
+    from jahwal.qual import QualDataError, load_corpus
+
+    folder = blank_speaker_copy(tmp_path)
+    with pytest.raises(QualDataError) as info:
+        load_corpus(folder, "native")
+    assert str(info.value).splitlines()[1:] == [
+        f"  - {folder / 'segments.csv'} 5행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)"
+    ]
+
+
+def test_cli_qual_summary_refuses_blank_speaker(tmp_path, capsys):
+    folder = blank_speaker_copy(tmp_path)
+    status = cli.main(["qual", "summary", str(folder)])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    assert "segments.csv 5행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다" in err
