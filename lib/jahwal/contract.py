@@ -815,7 +815,7 @@ def read_extract(
     return frames, files
 
 
-def _read_and_validate(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+def _read_and_validate(folder, fmt, window) -> dict[str, pd.DataFrame]:
     window = check_window(window)
     read_problems: list[Problem] = []
     frames, files = read_extract(folder, fmt, problems=read_problems)
@@ -824,16 +824,16 @@ def _read_and_validate(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], di
     problems = read_problems + problems
     if problems:
         raise ContractError(problems)
-    return typed, files
+    return typed
 
 
 def validate_extract(folder: str | Path, fmt: str | None = None, window: tuple[str, str] = ("2019-01", "2022-12")) -> dict[str, Any]:
     """Validate an extract folder; raise :class:`ContractError` listing every problem.
 
-    Returns a small report (row counts and file of each table) when the extract
-    is valid.
+    Returns a small report (row counts per table) when the extract is valid.
     """
-    typed, files = _read_and_validate(folder, fmt, window)
+    typed = _read_and_validate(folder, fmt, window)
+    files = {a: str(find_table_file(Path(folder), TABLES[a], fmt)) for a in typed}
     return {"folder": str(folder), "rows": {k: int(len(v)) for k, v in typed.items()}, "files": files}
 
 
@@ -902,7 +902,7 @@ def load_extract(folder: str | Path, fmt: str | None = None, window: tuple[str, 
         With every problem: file, column, up to five rows and values.
     """
     window = check_window(window)
-    typed, _files = _read_and_validate(folder, fmt, window)
+    typed = _read_and_validate(folder, fmt, window)
     participants = typed["participants"]
     first = first_entry_per_year(participants)
     y0, y1 = int(window[0][:4]), int(window[1][:4])
