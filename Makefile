@@ -1,6 +1,7 @@
 # 자활사례관리 성과 연구서 / research book
 #   make book   책 전체 만들기 (build the whole book on the shipped data)
 #   make test   모든 시험 실행 (run the test suite)
+#   make test-fast  책 전체를 만들지 않는 시험만 (tests that do not build the whole book)
 #   make pdf    PDF 한 권 만들기 (one PDF of the book)
 #   make bench  성능 측정 (benchmarks)
 
@@ -10,10 +11,10 @@ PARAMS ?= params/report-2023.yml
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.jahwal-installed
 
-.PHONY: book test pdf bench clean help
+.PHONY: book test test-fast lint pdf bench clean help
 
 help:
-	@sed -n '1,6p' Makefile
+	@sed -n '1,7p' Makefile
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +25,19 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jahwal build --params $(PARAMS)
 
-test: $(STAMP)
-	$(BIN)/python -m jahwal.browser ensure
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests bench
+	$(BIN)/ruff format --check lib tests bench
+
+test: lint
+	$(BIN)/python -m jahwal.publish.browser ensure
 	$(BIN)/python -m pytest
 
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow and not browser"
+
 pdf: book
-	$(BIN)/python -m jahwal.browser ensure
+	$(BIN)/python -m jahwal.publish.browser ensure
 	$(BIN)/jahwal pdf --html _build/html --out _build/pdf/book.pdf
 
 bench: $(STAMP)

@@ -8,6 +8,7 @@ Usage::
 
     python bench/qual.py [--sources 1000] [--codings 50000] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,10 @@ def make_project(path: Path, n_sources: int, n_codings: int, seed: int = 7) -> d
             codes.append((f"D.{i}.{j}", f"D.{i}", "하위주제", True))
             for k in "abc":
                 codes.append((f"D.{i}.{j}.{k}", f"D.{i}.{j}", "코드", True))
-    codes_df = pd.DataFrame([(c, p, "bench", lv, f"주제 {c}", "", cod, "outcomes" if c == "D" else "")
-                             for c, p, lv, cod in codes],
-                            columns=["code_id", "parent_id", "group", "level", "name", "description", "codable", "domain"])
+    codes_df = pd.DataFrame(
+        [(c, p, "bench", lv, f"주제 {c}", "", cod, "outcomes" if c == "D" else "") for c, p, lv, cod in codes],
+        columns=["code_id", "parent_id", "group", "level", "name", "description", "codable", "domain"],
+    )
     leaves = [c for c, _p, lv, _ in codes if lv == "코드"]
     words = "사례관리 선생님 상담 자활 사업단 동료 자격증 마음 일자리 가족 건강 계획 목표 변화 관계".split()
     per_source = n_codings // n_sources
@@ -62,8 +64,22 @@ def make_project(path: Path, n_sources: int, n_codings: int, seed: int = 7) -> d
         participants=pd.DataFrame(participants, columns=["participant_id", "group", "session_id", "sex", "age"]),
         sessions=pd.DataFrame(sessions, columns=["session_id", "group"]),
         sources=pd.DataFrame(sources, columns=["session_id", "text"]),
-        segments=pd.DataFrame(segments, columns=["segment_id", "quote_id", "group", "session_id", "participant_id",
-                                                 "start", "end", "text", "coder", "memo", "report_line"]),
+        segments=pd.DataFrame(
+            segments,
+            columns=[
+                "segment_id",
+                "quote_id",
+                "group",
+                "session_id",
+                "participant_id",
+                "start",
+                "end",
+                "text",
+                "coder",
+                "memo",
+                "report_line",
+            ],
+        ),
         codings=pd.DataFrame(codings, columns=["segment_id", "code_id"]),
         name="bench",
     )
@@ -84,8 +100,13 @@ def run(path: Path) -> dict[str, float]:
     cooccurrence(corpus, "bench", level="대주제", unit="participant")
     t2 = time.perf_counter()
     assert int(freq.loc[freq["code_id"] == "D", "n_segments"].item()) == len(corpus.segments)
-    return {"import_s": t1 - t0, "summary_s": t2 - t1, "total_s": t2 - t0,
-            "segments": len(corpus.segments), "codings": len(corpus.codings)}
+    return {
+        "import_s": t1 - t0,
+        "summary_s": t2 - t1,
+        "total_s": t2 - t0,
+        "segments": len(corpus.segments),
+        "codings": len(corpus.codings),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,10 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         res = json.loads(out.stdout.strip().splitlines()[-1])
         peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         status = "통과 / ok" if res["total_s"] <= 10 else "초과 / over budget"
-        print(f"가져오기 / import: {res['import_s']:.2f} s; 요약 / summaries: {res['summary_s']:.2f} s; "
-              f"합계 / total: {res['total_s']:.2f} s (목표 / target ≤ 10 s: {status})")
-        print(f"최대 메모리 / peak memory (import + summaries): {peak_mb:.0f} MB; "
-              f"segments {res['segments']}, codings {res['codings']}")
+        print(
+            f"가져오기 / import: {res['import_s']:.2f} s; 요약 / summaries: {res['summary_s']:.2f} s; "
+            f"합계 / total: {res['total_s']:.2f} s (목표 / target ≤ 10 s: {status})"
+        )
+        print(
+            f"최대 메모리 / peak memory (import + summaries): {peak_mb:.0f} MB; "
+            f"segments {res['segments']}, codings {res['codings']}"
+        )
     return 0
 
 

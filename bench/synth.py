@@ -5,11 +5,11 @@ Each scale runs in its own process so that peak memory (max RSS) is measured alo
 
     .venv/bin/python bench/synth.py [--scales 1 10] [--out _build/bench]
 """
+
 from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,7 +23,7 @@ MEMORY_LIMIT_GIB = 4.0
 CHILD = """
 import sys, time, resource
 sys.path.insert(0, {lib!r})
-from jahwal import synth
+from jahwal.inputs import synth
 t0 = time.perf_counter()
 synth.write_extract({out!r}, scale={scale}, seed=20230101, years=(2019, 2022), reference_dir={ref!r})
 print(time.perf_counter() - t0)
@@ -32,8 +32,9 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def run(scale: float, workdir: Path) -> dict:
-    code = CHILD.format(lib=str(ROOT / "lib"), out=str(workdir / f"scale{scale:g}"), scale=scale,
-                        ref=str(ROOT / "data" / "reference"))
+    code = CHILD.format(
+        lib=str(ROOT / "lib"), out=str(workdir / f"scale{scale:g}"), scale=scale, ref=str(ROOT / "data" / "reference")
+    )
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - t0

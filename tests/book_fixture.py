@@ -20,6 +20,7 @@ Set ``JAHWAL_TEST_BOOK`` to the root of an earlier built copy to reuse it
 Chromium: without it the browser tests fail with a message in CI (``CI`` set)
 and are skipped elsewhere.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,10 @@ def project_files(root: Path = ROOT) -> list[str]:
     """Files git would commit: tracked and untracked-but-not-ignored, that exist."""
     out = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=root, capture_output=True, text=True, check=True,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return sorted({f for f in out.split("\0") if f and (root / f).is_file()})
 
@@ -88,11 +92,30 @@ def run_build(root: Path, params: Path, timeout: float = 1200) -> subprocess.Com
     :func:`copy_project`; edits made meanwhile in the working tree (or another
     engineer's) neither change nor invalidate the test book.
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "lib"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(root / "lib"), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     jobs = str(max(1, min(2, os.cpu_count() or 1)))
     return subprocess.run(
-        [sys.executable, "-m", "jahwal.cli", "build", "--params", str(params), "--root", str(root), "--jobs", jobs, "--quiet"],
-        cwd=root, env=env, capture_output=True, text=True, timeout=timeout,
+        [
+            sys.executable,
+            "-m",
+            "jahwal.cli",
+            "build",
+            "--params",
+            str(params),
+            "--root",
+            str(root),
+            "--jobs",
+            jobs,
+            "--quiet",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -127,9 +150,7 @@ def _built(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     try:
         book = build_book(target)
     except Exception as exc:  # noqa: BLE001 - every failure is reported the same way
-        _CACHE["error"] = (
-            f"시험용 책을 만들지 못했습니다 / the test book failed to build ({target}):\n{exc}"
-        )
+        _CACHE["error"] = f"시험용 책을 만들지 못했습니다 / the test book failed to build ({target}):\n{exc}"
         pytest.fail(_CACHE["error"], pytrace=False)
     sys.stderr.write(f"[book_fixture] {time.perf_counter() - t0:.0f}초 / s\n")
     # keep the log of this build: a later (failing) build in a test overwrites build-log.json
@@ -155,14 +176,14 @@ def build_log(book: BuiltBook) -> dict[str, Any]:
 # ---------------------------------------------------------------- browser
 def require_browser() -> tuple[str, str]:
     """Chromium and chromedriver paths; fail in CI, skip elsewhere, when missing."""
-    from jahwal.browser import BrowserError, ensure
+    from jahwal.publish.browser import BrowserError, ensure
 
     try:
         return ensure(allow_install=False)
     except BrowserError as exc:
         msg = (
             "헤드리스 Chromium이 없어 브라우저 시험을 할 수 없습니다 / headless Chromium is missing, "
-            "the browser tests cannot run. `python -m jahwal.browser ensure` (root) 로 설치하세요 / installs it.\n"
+            "the browser tests cannot run. `python -m jahwal.publish.browser ensure` (root) 로 설치하세요 / installs it.\n"
             + str(exc)
         )
         if os.environ.get("CI"):
@@ -175,7 +196,7 @@ def require_browser() -> tuple[str, str]:
 def browser() -> Iterator[Any]:
     """A headless Chromium (Selenium) for one test module; console messages are kept."""
     require_browser()
-    from jahwal.browser import webdriver
+    from jahwal.publish.browser import webdriver
 
     with webdriver(width=1280, height=900) as driver:
         yield driver
@@ -184,7 +205,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def book_server(built_book: BuiltBook) -> Iterator[str]:
     """Base URL of the built book served over HTTP on 127.0.0.1."""
-    from jahwal.browser import serve
+    from jahwal.publish.browser import serve
 
     with serve(built_book.html) as base:
         yield base
@@ -222,4 +243,3 @@ def search(driver: Any, base: str, query: str, timeout: float = 20) -> list[str]
 def severe_console(driver: Any) -> list[str]:
     """Console errors (level SEVERE) since the last call."""
     return [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
-

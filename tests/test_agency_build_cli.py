@@ -3,6 +3,7 @@
 Each build stops at input validation, before any notebook runs, in a project
 folder of its own (the data the study file names are read from the repository).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -11,10 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jahwal import cli
-from jahwal.params import StudyParams
-
 from conftest import tiny_frames, write_extract
+from jahwal import cli
+from jahwal.study.params import StudyParams
 from test_agency_inputs import blank_speaker_copy, mixed_extract
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,10 @@ def build_fails(tmp_path: Path, params: Path, capsys) -> str:
 def test_build_format_constraint_excluding_a_present_file(tmp_path, capsys):
     extract = mixed_extract(tmp_path / "mixed")
     err = build_fails(tmp_path, study_file(tmp_path, extract, extract_format="csv"), capsys)
-    assert f"{extract / '성과.xlsx'}: 형식 제한 extract_format(명령에서는 --format)이 'csv'여서 이 xlsx 파일을 읽지 않습니다" in err
+    assert (
+        f"{extract / '성과.xlsx'}: 형식 제한 extract_format(명령에서는 --format)이 'csv'여서 이 xlsx 파일을 읽지 않습니다"
+        in err
+    )
     assert "파일이 없습니다" not in err
 
 
@@ -65,8 +68,10 @@ def test_build_partial_date(tmp_path, capsys, value):
     frames["participants"].loc[2, "참여일"] = value
     extract = write_extract(tmp_path / "dates", frames, encoding="cp949")
     err = build_fails(tmp_path, study_file(tmp_path, extract), capsys)
-    assert (f"participants.csv, 열 '참여일': 날짜 형식이 아닙니다(YYYY-MM-DD, 예: 2023-05-01) / "
-            f"not a date (YYYY-MM-DD, e.g. 2023-05-01)\n      행(row): 4행={value!r}") in err
+    assert (
+        f"participants.csv, 열 '참여일': 날짜 형식이 아닙니다(YYYY-MM-DD, 예: 2023-05-01) / "
+        f"not a date (YYYY-MM-DD, e.g. 2023-05-01)\n      행(row): 4행={value!r}"
+    ) in err
     assert "분석 기간" not in err
 
 
@@ -75,15 +80,20 @@ def test_build_huge_count(tmp_path, capsys):
     frames["participants"].loc[1, "누적참여개월"] = "1e20"
     extract = write_extract(tmp_path / "huge", frames, fmt="xlsx")
     err = build_fails(tmp_path, study_file(tmp_path, extract), capsys)
-    assert ("participants.xlsx, 열 '누적참여개월': 600보다 큰 값이 있습니다 / values above 600\n"
-            "      행(row): 3행='100000000000000000000'") in err
+    assert (
+        "participants.xlsx, 열 '누적참여개월': 600보다 큰 값이 있습니다 / values above 600\n"
+        "      행(row): 3행='100000000000000000000'"
+    ) in err
 
 
 def test_build_blank_speaker(tmp_path, capsys):
     extract = write_extract(tmp_path / "ok", tiny_frames())
     qual = blank_speaker_copy(tmp_path)
     err = build_fails(tmp_path, study_file(tmp_path, extract, qual_path=str(qual)), capsys)
-    assert f"{qual / 'segments.csv'} 5행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)" in err
+    assert (
+        f"{qual / 'segments.csv'} 5행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)"
+        in err
+    )
 
 
 def test_build_focus_year_without_daily_rates(tmp_path, capsys):

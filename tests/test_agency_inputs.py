@@ -3,6 +3,7 @@ strict dates and huge counts. Each bad input gives one exact Korean and English
 message naming the file, column, row and value, and the command exits non-zero
 without a traceback.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from jahwal import cli, contract
-from jahwal.contract import ContractError
-
 from conftest import tiny_frames, write_extract
+from jahwal import cli
+from jahwal.inputs import contract
+from jahwal.inputs.contract import ContractError
 
 
 def problem_text(folder: Path, **kwargs) -> tuple[ContractError, str]:
@@ -25,8 +26,13 @@ def problem_text(folder: Path, **kwargs) -> tuple[ContractError, str]:
 def mixed_extract(folder: Path) -> Path:
     """The tiny extract with three CP949 CSV files and the outcomes as a workbook (Korean names)."""
     frames = tiny_frames()
-    write_extract(folder, {k: frames[k] for k in ("participants", "stages", "counselling")},
-                  fmt="csv", encoding="cp949", stems="ko")
+    write_extract(
+        folder,
+        {k: frames[k] for k in ("participants", "stages", "counselling")},
+        fmt="csv",
+        encoding="cp949",
+        stems="ko",
+    )
     write_extract(folder, {"outcomes": frames["outcomes"]}, fmt="xlsx", stems="ko")
     return folder
 
@@ -42,7 +48,10 @@ def test_each_table_file_in_its_own_format(tmp_path):
     folder = mixed_extract(tmp_path / "mixed")
     report = contract.validate_extract(folder)
     assert {a: Path(f).name for a, f in report["files"].items()} == {
-        "participants": "참여자.csv", "stages": "단계기록.csv", "counselling": "상담기록.csv", "outcomes": "성과.xlsx",
+        "participants": "참여자.csv",
+        "stages": "단계기록.csv",
+        "counselling": "상담기록.csv",
+        "outcomes": "성과.xlsx",
     }
     assert report["rows"] == {"participants": 6, "stages": 5, "counselling": 7, "outcomes": 3}
     ex = contract.load_extract(folder)
@@ -75,8 +84,11 @@ def test_missing_table_names_the_accepted_file_names(tmp_path):
     folder = write_extract(tmp_path / "m", {k: frames[k] for k in ("participants", "stages", "counselling")})
     (folder / "outcomes.txt").write_text("not a table", encoding="utf-8")
     _, text = problem_text(folder)
-    assert "  - outcomes.*: 표 '성과'(outcomes) 파일이 없습니다(파일 이름: outcomes 또는 성과, 확장자: .csv, .xlsx, .parquet) / " \
-           "table file 'outcomes' not found (name: outcomes or 성과, extension: .csv, .xlsx or .parquet)" in text.splitlines()
+    assert (
+        "  - outcomes.*: 표 '성과'(outcomes) 파일이 없습니다(파일 이름: outcomes 또는 성과, 확장자: .csv, .xlsx, .parquet) / "
+        "table file 'outcomes' not found (name: outcomes or 성과, extension: .csv, .xlsx or .parquet)"
+        in text.splitlines()
+    )
 
 
 def test_cli_validate_and_format_constraint(tmp_path, capsys):
@@ -195,8 +207,9 @@ def test_huge_integer_without_an_upper_bound():
     import pandas as pd
 
     problems: list[contract.Problem] = []
-    out = contract._coerce_table(pd.DataFrame({"수": ["3", "99999999999999999999"]}), table, "t.csv",
-                                 ("2019-01", "2022-12"), problems)
+    out = contract._coerce_table(
+        pd.DataFrame({"수": ["3", "99999999999999999999"]}), table, "t.csv", ("2019-01", "2022-12"), problems
+    )
     assert [p.format() for p in problems] == [
         "  - t.csv, 열 '수': 정수가 너무 큽니다 / integers too large\n      행(row): 3행='99999999999999999999'"
     ]

@@ -1,4 +1,5 @@
-"""Tests of the reproduction audit (``jahwal.audit``)."""
+"""Tests of the reproduction audit (``jahwal.analysis.audit``)."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jahwal import audit
+from jahwal.analysis import audit
 
 REF = Path(__file__).resolve().parents[1] / "data" / "reference"
 TESTS = "tab_III_09_20_outcome_tests.csv"
@@ -100,7 +101,7 @@ def test_prose_claims_that_disagree_with_tables(result):
     for cid in ["claim.C09", "claim_diff.C29", "claim_days.C38"]:
         row = one(result, cid)
         assert (row["verdict"], row["cause"]) == ("불일치", "본문·표 불일치"), cid
-    assert one(result, "claim_diff.C30")["verdict"] == "일치"   # 표 Ⅲ-11: 약 15만원
+    assert one(result, "claim_diff.C30")["verdict"] == "일치"  # 표 Ⅲ-11: 약 15만원
 
 
 def test_t_statistics_match_student_or_welch(result):
@@ -113,13 +114,20 @@ def test_t_statistics_match_student_or_welch(result):
 
 def test_whole_audit_mismatch_list(result):
     flagged = result[result["verdict"] != "일치"]
-    assert sorted(flagged["check_id"]) == sorted([
-        "ttest.표Ⅲ-10",
-        "days.표Ⅲ-14.미시행.시장진입형", "days.표Ⅲ-14.미시행.사회서비스형",
-        "days.표Ⅲ-16.미시행.시장진입형", "days.표Ⅲ-16.미시행.사회서비스형",
-        "days_n.표Ⅲ-20.시행", "days_n.표Ⅲ-20.미시행",
-        "claim.C09", "claim_diff.C29", "claim_days.C38",
-    ])
+    assert sorted(flagged["check_id"]) == sorted(
+        [
+            "ttest.표Ⅲ-10",
+            "days.표Ⅲ-14.미시행.시장진입형",
+            "days.표Ⅲ-14.미시행.사회서비스형",
+            "days.표Ⅲ-16.미시행.시장진입형",
+            "days.표Ⅲ-16.미시행.사회서비스형",
+            "days_n.표Ⅲ-20.시행",
+            "days_n.표Ⅲ-20.미시행",
+            "claim.C09",
+            "claim_diff.C29",
+            "claim_days.C38",
+        ]
+    )
 
 
 def test_rates_and_totals_of_tables_III_2_to_III_6_agree(result):
@@ -130,8 +138,9 @@ def test_rates_and_totals_of_tables_III_2_to_III_6_agree(result):
 
 # ---------------------------------------------------------------- edited copies
 def test_changed_rate_flips_to_mismatch(ref_copy):
-    edit_cell(ref_copy, "tab_III_03_assessment_by_province_2022.csv",
-              {"province": "서울"}, "assessed_rate_pct", "64.20")
+    edit_cell(
+        ref_copy, "tab_III_03_assessment_by_province_2022.csv", {"province": "서울"}, "assessed_rate_pct", "64.20"
+    )
     row = one(audit.run_audit(ref_copy), "t3_rate.서울")
     assert row["verdict"] == "불일치"
     assert row["difference"] == pytest.approx(1.0, abs=0.01)
@@ -144,8 +153,9 @@ def test_negated_t_flips_to_sign_mismatch(ref_copy):
 
 
 def test_fixed_copy_error_flips_back_to_match(ref_copy):
-    edit_cell(ref_copy, TESTS, {"figure_id": "표 Ⅲ-16", "performed": "False",
-                                "unit_type": "시장진입형"}, "mean", "182.6")
+    edit_cell(
+        ref_copy, TESTS, {"figure_id": "표 Ⅲ-16", "performed": "False", "unit_type": "시장진입형"}, "mean", "182.6"
+    )
     assert one(audit.run_audit(ref_copy), "days.표Ⅲ-16.미시행.시장진입형")["verdict"] == "일치"
 
 
@@ -177,22 +187,24 @@ def test_unpublished_cell_gives_cannot_check(ref_copy):
 
 
 # ---------------------------------------------------------------- tolerance logic
-@pytest.mark.parametrize("text, k", [("30.80", 2), ("100.0", 1), ("216", 0),
-                                     ("1,528,910.64", 2), ("63.2%", 1), (5, 0)])
+@pytest.mark.parametrize("text, k", [("30.80", 2), ("100.0", 1), ("216", 0), ("1,528,910.64", 2), ("63.2%", 1), (5, 0)])
 def test_printed_decimals(text, k):
     assert audit.printed_decimals(text) == k
 
 
-@pytest.mark.parametrize("printed, recomputed, expected", [
-    ("42.75", 42.7547, "일치"),        # |diff| 0.0047 <= 0.005
-    ("42.75", 42.7449, "반올림 차이"),  # 0.0051: beyond half a unit, within one unit
-    ("42.75", 42.7399, "불일치"),      # 0.0101: beyond one unit
-    ("216", 216.03, "일치"),
-    ("216.0", 216.03, "일치"),
-    ("183.3", 183.373, "반올림 차이"),
-    ("183.4", 182.602, "불일치"),
-    ("-7.655", -7.6550249, "일치"),
-])
+@pytest.mark.parametrize(
+    "printed, recomputed, expected",
+    [
+        ("42.75", 42.7547, "일치"),  # |diff| 0.0047 <= 0.005
+        ("42.75", 42.7449, "반올림 차이"),  # 0.0051: beyond half a unit, within one unit
+        ("42.75", 42.7399, "불일치"),  # 0.0101: beyond one unit
+        ("216", 216.03, "일치"),
+        ("216.0", 216.03, "일치"),
+        ("183.3", 183.373, "반올림 차이"),
+        ("183.4", 182.602, "불일치"),
+        ("-7.655", -7.6550249, "일치"),
+    ],
+)
 def test_verdict_for_hand_made_values(printed, recomputed, expected):
     assert audit.verdict_for(printed, recomputed)[0] == expected
 
@@ -210,14 +222,17 @@ def test_verdict_returns_difference_and_tolerance():
     assert tol == pytest.approx(0.005, rel=1e-5)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: audit.printed_decimals(""),
-    lambda: audit.printed_decimals("abc"),
-    lambda: audit.rounding_tolerance("1.0", band=0),
-    lambda: audit.verdict_for("1.0", 1.0, band=0.5),
-    lambda: audit.verdict_for("1.0", float("nan")),
-    lambda: audit.verdict_for("1.0", 1.0, input_tolerance=-1),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: audit.printed_decimals(""),
+        lambda: audit.printed_decimals("abc"),
+        lambda: audit.rounding_tolerance("1.0", band=0),
+        lambda: audit.verdict_for("1.0", 1.0, band=0.5),
+        lambda: audit.verdict_for("1.0", float("nan")),
+        lambda: audit.verdict_for("1.0", 1.0, input_tolerance=-1),
+    ],
+)
 def test_bad_arguments_raise_value_error(call):
     with pytest.raises(ValueError):
         call()
@@ -227,19 +242,37 @@ def test_bad_arguments_raise_value_error(call):
 def toy_reference(tmp_path: Path) -> Path:
     folder = tmp_path / "toy"
     folder.mkdir()
-    pd.DataFrame({"figure_id": ["표 X"] * 2, "region": ["가", "나"], "n": ["30", "10"],
-                  "total": ["40", "40"], "pct": ["-75.0", "75.0"], "source_line": ["1", "2"]}
-                 ).to_csv(folder / "toy.csv", index=False)
+    pd.DataFrame(
+        {
+            "figure_id": ["표 X"] * 2,
+            "region": ["가", "나"],
+            "n": ["30", "10"],
+            "total": ["40", "40"],
+            "pct": ["-75.0", "75.0"],
+            "source_line": ["1", "2"],
+        }
+    ).to_csv(folder / "toy.csv", index=False)
     return folder
 
 
 def toy_checks(**extra) -> dict:
     sel = {"file": "toy.csv", "where": {"region": "{region}"}}
-    return {"checks": [{
-        "id": "share", "kind": "ratio", "figure_id": "표 X", "description": "{region} 비율",
-        "for_each": {"region": ["가", "나"]},
-        "printed": {**sel, "column": "pct"}, "numerator": {**sel, "column": "n"},
-        "denominator": {**sel, "column": "total"}, "scale": 100, **extra}]}
+    return {
+        "checks": [
+            {
+                "id": "share",
+                "kind": "ratio",
+                "figure_id": "표 X",
+                "description": "{region} 비율",
+                "for_each": {"region": ["가", "나"]},
+                "printed": {**sel, "column": "pct"},
+                "numerator": {**sel, "column": "n"},
+                "denominator": {**sel, "column": "total"},
+                "scale": 100,
+                **extra,
+            }
+        ]
+    }
 
 
 def test_toy_sign_and_swapped_rows(tmp_path):
@@ -254,8 +287,9 @@ def test_unknown_kind_and_missing_keys_raise(tmp_path):
     with pytest.raises(ValueError, match="kind"):
         audit.run_audit(folder, {"checks": [{"id": "x", "kind": "median", "figure_id": "표 X"}]})
     with pytest.raises(ValueError, match="missing keys"):
-        audit.run_audit(folder, {"checks": [{"id": "x", "kind": "ratio", "figure_id": "표 X",
-                                             "printed": {"value": "1"}}]})
+        audit.run_audit(
+            folder, {"checks": [{"id": "x", "kind": "ratio", "figure_id": "표 X", "printed": {"value": "1"}}]}
+        )
     with pytest.raises(ValueError, match="cause"):
         audit.run_audit(folder, toy_checks(cause="모름"))
 
@@ -294,16 +328,22 @@ def test_main_exit_status(tmp_path, capsys):
 def test_strict_passes_when_nothing_mismatches(tmp_path):
     folder = toy_reference(tmp_path)
     checks = tmp_path / "ok.yml"
-    checks.write_text("checks:\n  - {id: a, kind: ratio, figure_id: 표 X, scale: 100,\n"
-                      "     printed: {value: '75.0'},\n"
-                      "     numerator: {file: toy.csv, where: {region: 가}, column: n},\n"
-                      "     denominator: {file: toy.csv, where: {region: 가}, column: total}}\n",
-                      encoding="utf-8")
+    checks.write_text(
+        "checks:\n  - {id: a, kind: ratio, figure_id: 표 X, scale: 100,\n"
+        "     printed: {value: '75.0'},\n"
+        "     numerator: {file: toy.csv, where: {region: 가}, column: n},\n"
+        "     denominator: {file: toy.csv, where: {region: 가}, column: total}}\n",
+        encoding="utf-8",
+    )
     assert audit.main(["--reference", str(folder), "--checks", str(checks), "--strict"]) == 0
 
 
 def test_runs_as_module():
-    proc = subprocess.run([sys.executable, "-m", "jahwal.audit", "--reference", str(REF)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "jahwal.analysis.audit", "--reference", str(REF)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "재현성 점검" in proc.stdout

@@ -2,19 +2,19 @@
 
 The book-level tests share one real build (``book_fixture.built_book``) and one
 visit of every page listed in ``_toc.yml`` (``visits``). The first tests check
-:mod:`jahwal.browser` itself without a browser.
+:mod:`jahwal.publish.browser` itself without a browser.
 """
+
 from __future__ import annotations
 
 import io
 import json
 import re
-import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
-from urllib.parse import urldefrag, urljoin, urlparse
+from urllib.parse import urldefrag
 
 import pandas as pd
 import pytest
@@ -23,18 +23,18 @@ from book_fixture import (  # noqa: F401  (pytest fixtures)
     SCREENSHOTS,
     book_server,
     browser,
-    built_book,
     build_log,
+    built_book,
     require_browser,
     search,
     severe_console,
     wait_for_fonts,
 )
-from jahwal import browser as jb
-from jahwal.build import toc_titles
-from jahwal.toc import resolve, toc_entries
+from jahwal.publish import browser as jb
+from jahwal.publish.build import toc_titles
+from jahwal.publish.toc import resolve, toc_entries
 
-# ---------------------------------------------------------------- jahwal.browser (no browser needed)
+# ---------------------------------------------------------------- jahwal.publish.browser (no browser needed)
 
 
 def _no_binaries(monkeypatch):
@@ -98,8 +98,16 @@ def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch):
 
 def test_headless_flags_and_fresh_profile():
     args = jb.chromium_args("/tmp/p")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ):
         assert flag in args
     assert "--user-data-dir=/tmp/p" in args
     with jb.fresh_profile() as a, jb.fresh_profile() as b:
@@ -194,7 +202,9 @@ def test_every_page_loads_without_console_errors(built_book, visits):
     titles = toc_titles(built_book.root)
     assert len(visits) == len(titles) >= 20
     errors = {page: v["console"] for page, v in visits.items() if v["console"]}
-    assert not errors, "콘솔 오류가 있는 쪽 / pages with console errors:\n" + json.dumps(errors, ensure_ascii=False, indent=1)
+    assert not errors, "콘솔 오류가 있는 쪽 / pages with console errors:\n" + json.dumps(
+        errors, ensure_ascii=False, indent=1
+    )
     wrong = {page: (v["h1"], titles[v["file"]]) for page, v in visits.items() if v["h1"] != titles[v["file"]]}
     assert not wrong, f"제목이 TOC와 다릅니다 / page titles differ from the TOC: {wrong}"
 
@@ -264,7 +274,9 @@ def test_figures_are_present(built_book, visits):
             elif not fig["caption"].startswith("그림"):
                 problems.append(f"{page}: 그림 {label}의 제목 / caption: {fig['caption']!r}")
     for page, v in visits.items():
-        problems += [f"{page}: 이미지를 불러오지 못했습니다 / image not loaded: {i['src']}" for i in v["images"] if not i["ok"]]
+        problems += [
+            f"{page}: 이미지를 불러오지 못했습니다 / image not loaded: {i['src']}" for i in v["images"] if not i["ok"]
+        ]
     assert not problems, "\n".join(problems)
 
 
@@ -308,11 +320,15 @@ def test_every_table_downloads_as_csv_and_xlsx(built_book, visits):
             for label, href in kinds.items():
                 data = _fetch(href)
                 frames[label] = (
-                    pd.read_csv(io.BytesIO(data), encoding="utf-8-sig") if label == "CSV" else pd.read_excel(io.BytesIO(data))
+                    pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+                    if label == "CSV"
+                    else pd.read_excel(io.BytesIO(data))
                 )
             for label, df in frames.items():
                 if df.shape != (t["rows"], t["cols"]):
-                    problems.append(f"{page} {name} {label}: {df.shape} ≠ 쪽의 표 / page table {(t['rows'], t['cols'])}")
+                    problems.append(
+                        f"{page} {name} {label}: {df.shape} ≠ 쪽의 표 / page table {(t['rows'], t['cols'])}"
+                    )
     assert n_tables >= 20, f"too few tables in the book ({n_tables})"
     assert not problems, "\n".join(problems)
 
@@ -329,7 +345,7 @@ def test_wide_tables_are_marked_for_print(visits):
 @pytest.mark.slow
 def test_built_site_passes_the_scan(built_book):
     """Item 4: the build ran the gate (exempt tables listed) and the published site holds no notebook."""
-    from jahwal.disclosure import scan_html
+    from jahwal.publish.gate import scan_html
 
     log = build_log(built_book)
     assert log["status"] == "ok"
@@ -366,7 +382,11 @@ def test_screenshots_of_main_pages(built_book, book_server, browser, visits):
         doc = browser.execute_cdp_cmd("DOM.getDocument", {"depth": 0})
         node = browser.execute_cdp_cmd("DOM.querySelector", {"nodeId": doc["root"]["nodeId"], "selector": "article h1"})
         fonts = browser.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
-        hangul = [f["familyName"] for f in fonts if re.search(r"Nanum|Noto Sans (CJK )?KR|Malgun|Apple SD|Gothic|Hangul", f["familyName"], re.I)]
+        hangul = [
+            f["familyName"]
+            for f in fonts
+            if re.search(r"Nanum|Noto Sans (CJK )?KR|Malgun|Apple SD|Gothic|Hangul", f["familyName"], re.I)
+        ]
         assert hangul, f"{page}: 제목의 한글 글꼴 / no Korean font drew the title: {fonts}"
         path = SCREENSHOTS / f"{i:02d}-{page.replace('/', '-').removesuffix('.html')}.png"
         browser.save_screenshot(str(path))

@@ -1,5 +1,6 @@
 """Whole-book builds: pages and titles, no errors or parameter cells, caching, atomic failure, a second study
 from a hand-made extract outside the project."""
+
 from __future__ import annotations
 
 import hashlib
@@ -15,8 +16,8 @@ import yaml
 
 from book_fixture import built_book  # noqa: F401  (session fixture)
 from handmade_extract import FOCUS_YEAR, RATES_2023, TITLE, handmade_params, write_handmade_extract
-from jahwal.build import BuildError, build, toc_titles
-from jahwal.toc import toc_entries
+from jahwal.publish.build import BuildError, build, toc_titles
+from jahwal.publish.toc import toc_entries
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,13 @@ def test_no_error_outputs_in_executed_notebooks(built_book):
     assert len(executed) == len([e for e in toc_entries(built_book.root) if e["file"].startswith("notebooks/")])
     for path in executed:
         nb = nbformat.read(path, as_version=4)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        errors = [
+            o
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
+        ]
         assert not errors, path.name
 
 
@@ -113,8 +120,12 @@ def test_failing_notebook_keeps_the_last_good_book(work_copy):
 #: the 2023 study's title (a book on other data must not carry it)
 REPORT_TITLE = yaml.safe_load((ROOT / "params" / "report-2023.yml").read_text(encoding="utf-8"))["study"]["title"]
 #: table titles that carry the focus year (Chapter Ⅲ); on a 2023 book none may say 2022
-FOCUS_TITLES = ("사정지 작성 여부별 자립성과금", "시도별 IAP 수립 현황", "시도별 1인당 연간 상담횟수",
-                "종결 후 상담 여부별 환산 참여일수")
+FOCUS_TITLES = (
+    "사정지 작성 여부별 자립성과금",
+    "시도별 IAP 수립 현황",
+    "시도별 1인당 연간 상담횟수",
+    "종결 후 상담 여부별 환산 참여일수",
+)
 
 
 def page_text(path: Path) -> str:
@@ -140,8 +151,10 @@ def handmade_book(work_copy, tmp_path_factory):
         log = build(params, root=work_copy, progress=False, echo=lines.append)
     except Exception as exc:  # re-raised by each test below (a failure there, not a setup error)
         return {"error": exc, "echo": lines}
-    pages = {str(p.relative_to(work_copy / "_build" / "html").with_suffix("")): page_text(p)
-             for p in (work_copy / "_build" / "html").rglob("*.html")}
+    pages = {
+        str(p.relative_to(work_copy / "_build" / "html").with_suffix("")): page_text(p)
+        for p in (work_copy / "_build" / "html").rglob("*.html")
+    }
     return {"error": None, "log": log, "echo": lines, "pages": pages, "extract": extract}
 
 
@@ -152,8 +165,9 @@ def built(book: dict) -> dict:
 
 
 #: the build must accept an extract folder outside the project (issue 13, item 2: done on another branch)
-OUTSIDE = pytest.mark.xfail(strict=False, raises=ValueError,
-                            reason="extract folder outside the project folder: issue 13, item 2")
+OUTSIDE = pytest.mark.xfail(
+    strict=False, raises=ValueError, reason="extract folder outside the project folder: issue 13, item 2"
+)
 
 
 @OUTSIDE
@@ -182,7 +196,9 @@ def test_second_study_warns_and_notes_that_infrastructure_data_stop_before_the_f
     assert "입력 자료의 연도별 값은 2022년까지이고 기준연도 2023년의 값은 아직 없습니다" in page
 
 
-@pytest.mark.xfail(strict=False, reason="the book's statements about its data follow the study file: issue 13, items 10-12")
+@pytest.mark.xfail(
+    strict=False, reason="the book's statements about its data follow the study file: issue 13, items 10-12"
+)
 def test_second_study_pages_make_no_claim_of_the_2023_study(handmade_book):
     pages = built(handmade_book)["pages"]
     about_the_tool = {"book/changelog", "book/extending"}

@@ -1,4 +1,5 @@
 """Unit tests of the build logic: cache keys, reading view, atomic publish, execution and failure messages."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,9 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from jahwal import build
-from jahwal.params import load_params
-from jahwal.toc import make_notebook, write_notebook
+from jahwal.publish import build
+from jahwal.publish.toc import make_notebook, write_notebook
+from jahwal.study.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -83,18 +84,28 @@ def _mini_project(tmp_path: Path, fail: bool) -> Path:
         "format: jb-book\nroot: book/index\nparts:\n- caption: 가\n  chapters:\n  - file: notebooks/a\n  - file: notebooks/b\n",
         encoding="utf-8",
     )
-    write_notebook(make_notebook([("md", "# 가"), ("params", "focus_year = 2000"), ("code", "assert focus_year == 2022")]),
-                   root / "notebooks" / "a.ipynb")
+    write_notebook(
+        make_notebook([("md", "# 가"), ("params", "focus_year = 2000"), ("code", "assert focus_year == 2022")]),
+        root / "notebooks" / "a.ipynb",
+    )
     body = "raise ValueError('일부러 낸 오류')" if fail else "z = 1"
-    write_notebook(make_notebook([("md", "# 나"), ("params", "alpha = 0.1"), ("code", "y = 1"), ("code", body)]),
-                   root / "notebooks" / "b.ipynb")
+    write_notebook(
+        make_notebook([("md", "# 나"), ("params", "alpha = 0.1"), ("code", "y = 1"), ("code", body)]),
+        root / "notebooks" / "b.ipynb",
+    )
     return root
 
 
 def _ctx(root: Path) -> build.BuildContext:
     params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False)
-    return build.BuildContext(root=root, params_path=ROOT / "params" / "report-2023.yml", params=params,
-                              build_dir=root / "_build", jobs=2, progress=False)
+    return build.BuildContext(
+        root=root,
+        params_path=ROOT / "params" / "report-2023.yml",
+        params=params,
+        build_dir=root / "_build",
+        jobs=2,
+        progress=False,
+    )
 
 
 def test_execute_injects_declared_parameters_and_reuses_results(tmp_path):
@@ -105,7 +116,9 @@ def test_execute_injects_declared_parameters_and_reuses_results(tmp_path):
     again = build.execute_all(_ctx(root))
     assert [r.status for r in again] == ["cached", "cached"]
     # a change in one notebook re-executes that notebook only
-    write_notebook(make_notebook([("md", "# 나"), ("params", "alpha = 0.1"), ("code", "y = 2")]), root / "notebooks" / "b.ipynb")
+    write_notebook(
+        make_notebook([("md", "# 나"), ("params", "alpha = 0.1"), ("code", "y = 2")]), root / "notebooks" / "b.ipynb"
+    )
     third = build.execute_all(_ctx(root))
     assert [r.status for r in third] == ["cached", "executed"]
 
@@ -125,10 +138,17 @@ def _prepare_ctx(tmp_path: Path) -> build.BuildContext:
     root = tmp_path / "proj"
     shutil.copytree(ROOT / "data" / "reference", root / "data" / "reference")
     params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False)
-    return build.BuildContext(root=root, params_path=ROOT / "params" / "report-2023.yml", params=params,
-                              build_dir=root / "_build", jobs=1, progress=False)
+    return build.BuildContext(
+        root=root,
+        params_path=ROOT / "params" / "report-2023.yml",
+        params=params,
+        build_dir=root / "_build",
+        jobs=1,
+        progress=False,
+    )
 
 
+@pytest.mark.slow
 def test_prepare_makes_the_default_extract_and_checks_its_calibration(tmp_path):
     ctx = _prepare_ctx(tmp_path)
     first = build.prepare(ctx)
@@ -137,17 +157,18 @@ def test_prepare_makes_the_default_extract_and_checks_its_calibration(tmp_path):
     assert build.prepare(ctx) == {"synthetic": "data/synthetic/report-2023", "regenerated": False}
 
 
+@pytest.mark.slow
 def test_prepare_fails_loudly_when_the_default_extract_misses_the_report(tmp_path):
     import pandas as pd
 
-    from jahwal.calibration import CalibrationError
+    from jahwal.analysis.calibration import CalibrationError
 
     ctx = _prepare_ctx(tmp_path)
     path = ctx.root / "data" / "reference" / "tab_III_08_counselling_by_province_2022.csv"
     t = pd.read_csv(path)
     t.loc[t["province"] == "제주", "sd"] = 20.0  # the generator still makes 10.68 (표 Ⅲ-8)
     t.to_csv(path, index=False)
-    from jahwal import synth
+    from jahwal.inputs import synth
 
     original = synth.read_targets
 

@@ -1,9 +1,10 @@
-"""Chapter Ⅲ (jahwal.chapter3, jahwal.infra): published tables reproduced, suppression, the example study.
+"""Chapter Ⅲ (jahwal.chapters, jahwal.inputs.infrastructure): published tables reproduced, suppression, the example study.
 
 The reference comparisons run on the default synthetic extract (scale 1, 2019–2022), generated once
-per session into a temporary folder; tolerances are those of :mod:`jahwal.calibration`. The last test
+per session into a temporary folder; tolerances are those of :mod:`jahwal.analysis.calibration`. The last test
 runs the five Chapter Ⅲ notebooks with papermill on the second study (params/example-2020-2023.yml).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,15 +15,28 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jahwal import chapter3 as c3
-from jahwal import contract, disclosure, infra, synth
-from jahwal.calibration import TOL
-from jahwal.disclosure import SUPPRESSED
-from jahwal.params import load_params
+from jahwal.analysis import infrastructure as infra_analysis
+from jahwal.analysis import outcomes
+from jahwal.analysis.calibration import TOL
+from jahwal.chapters import ch3_characteristics, ch3_infrastructure, ch3_outcomes, ch3_stages
+from jahwal.chapters import common as chapter_common
+from jahwal.display import disclosure
+from jahwal.display.disclosure import SUPPRESSED
+from jahwal.display.nb import TABLE_MIME
+from jahwal.inputs import contract, synth
+from jahwal.inputs import infrastructure as infra_inputs
+from jahwal.publish import gate
+from jahwal.study.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "data" / "reference"
-NOTEBOOKS = ["31_infrastructure", "32_counselling_by_characteristic", "33_stage_outcomes", "34_outcome_tests", "35_supplementary"]
+NOTEBOOKS = [
+    "31_infrastructure",
+    "32_counselling_by_characteristic",
+    "33_stage_outcomes",
+    "34_outcome_tests",
+    "35_supplementary",
+]
 
 
 def ref(name: str) -> pd.DataFrame:
@@ -47,36 +61,54 @@ def ex(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tests22(ex):
-    return c3.outcome_tests(ex, 2022)
+    return outcomes.outcome_tests(ex, 2022)
 
 
 # ---------------------------------------------------------------- suppression
 def test_protect_primary_secondary_and_total_row():
-    df = pd.DataFrame({"시도": ["가", "나", "다", "라", "계"], "인원": [5, 40, 30, 0, 75], "비율": [1.5, 2.5, 3.5, 0.0, 7.5]})
-    out = c3.protect(df, ["인원"], 10, label_column="시도", related={"인원": ["비율"]})
+    df = pd.DataFrame(
+        {"시도": ["가", "나", "다", "라", "계"], "인원": [5, 40, 30, 0, 75], "비율": [1.5, 2.5, 3.5, 0.0, 7.5]}
+    )
+    out = disclosure.protect(df, ["인원"], 10, label_column="시도", related={"인원": ["비율"]})
     # 5 is hidden; 30, the next smallest non-zero cell, too; 0 and the total stay
     assert out["인원"].tolist() == [SUPPRESSED, 40, SUPPRESSED, 0, 75]
     assert out["비율"].tolist() == [SUPPRESSED, 2.5, SUPPRESSED, 0.0, 7.5]
 
 
-def test_protect_agrees_with_disclosure_suppress_counts():
+def test_protect_keeps_the_total_row_and_adds_a_secondary_cell():
     df = pd.DataFrame({"시도": ["가", "나", "다", "계"], "인원": [5, 40, 30, 75]})
-    ours = c3.protect(df, ["인원"], 10, label_column="시도")
-    theirs = disclosure.suppress_counts(df, ["인원"], 10, total_row="계", label_column="시도")
-    assert ours["인원"].tolist() == theirs["인원"].tolist()
+    out = disclosure.protect(df, ["인원"], 10, label_column="시도")
+    assert out["인원"].tolist() == ["x", 40, "x", 75]  # 가 (5) primary, 다 (30) secondary, 계 shown
+
+
+def test_protect_without_column_totals_hides_only_small_counts():
+    df = pd.DataFrame({"연도": ["2019", "2020"], "참여자": [5, 40], "건수": [3, 7]})
+    out = disclosure.protect(df, ["참여자"], 10, column_totals=False)
+    assert out["참여자"].tolist() == ["x", 40]
+    assert out["건수"].tolist() == [3, 7] and out["건수"].dtype.kind == "i"  # not a count column: untouched
 
 
 def test_protect_rows_and_complements():
     # the three IAP statuses add up to the published intake: a lone hidden cell gets a partner
     iap = pd.DataFrame({"연도": ["2019", "2020"], "수립": [12405, 21310], "미수립": [3, 6], "미입력": [27870, 25300]})
-    out = c3.protect(iap, ["수립", "미수립", "미입력"], 10, row_groups=[["수립", "미수립", "미입력"]], column_totals=False)
+    out = disclosure.protect(
+        iap, ["수립", "미수립", "미입력"], 10, row_groups=[["수립", "미수립", "미입력"]], column_totals=False
+    )
     assert out["미수립"].tolist() == [SUPPRESSED, SUPPRESSED]
     assert out["수립"].tolist() == [SUPPRESSED, SUPPRESSED]
     assert out["미입력"].tolist() == [27870, 25300]
     # 40 assessed of 45: the 5 not assessed would show by subtraction
-    d = pd.DataFrame({"시도": ["가", "나", "계"], "초기": [45, 100, 145], "사정": [40, 50, 90], "비율": [88.9, 50.0, 62.1]})
-    out = c3.protect(d, ["초기", "사정"], 10, label_column="시도", related={"사정": ["비율"]},
-                     complements={"미사정": ("초기", "사정")})
+    d = pd.DataFrame(
+        {"시도": ["가", "나", "계"], "초기": [45, 100, 145], "사정": [40, 50, 90], "비율": [88.9, 50.0, 62.1]}
+    )
+    out = disclosure.protect(
+        d,
+        ["초기", "사정"],
+        10,
+        label_column="시도",
+        related={"사정": ["비율"]},
+        complements={"미사정": ("초기", "사정")},
+    )
     assert out["사정"].tolist() == [SUPPRESSED, SUPPRESSED, 90]
     assert out["초기"].tolist() == [45, 100, 145]
     assert out["비율"].tolist()[:2] == [SUPPRESSED, SUPPRESSED]
@@ -85,40 +117,66 @@ def test_protect_rows_and_complements():
 def test_protect_rejects_bad_arguments():
     df = pd.DataFrame({"a": [1]})
     with pytest.raises(ValueError, match="no column"):
-        c3.protect(df, ["b"], 10)
+        disclosure.protect(df, ["b"], 10)
     with pytest.raises(ValueError, match="threshold"):
-        c3.protect(df, ["a"], 0)
+        disclosure.protect(df, ["a"], 0)
     with pytest.raises(ValueError, match="complement"):
-        c3.protect(df, ["a"], 10, complements={"c": ("a", "z")})
+        disclosure.protect(df, ["a"], 10, complements={"c": ("a", "z")})
 
 
 def test_labels_and_titles():
-    assert c3.label_key("그림 Ⅲ-S11") == "fig-III-S11"
-    assert c3.comparison_title("표 Ⅲ-20") == "종결 후 상담 여부별 환산 참여일수"
+    assert chapter_common.label_key("그림 Ⅲ-S11") == "fig-III-S11"
+    assert ch3_outcomes.comparison_title("표 Ⅲ-20") == "종결 후 상담 여부별 환산 참여일수"
     with pytest.raises(ValueError):
-        c3.comparison_title("표 Ⅲ-99")
+        ch3_outcomes.comparison_title("표 Ⅲ-99")
     # every report table of section 4 has a display function
-    assert [t for t, *_ in c3.COMPARISONS] == ["표 Ⅲ-9", "표 Ⅲ-10", "표 Ⅲ-11", "표 Ⅲ-12", "표 Ⅲ-13", "표 Ⅲ-15", "표 Ⅲ-17", "표 Ⅲ-19"]
-    assert [d for *_, d in c3.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
+    assert [t for t, *_ in outcomes.COMPARISONS] == [
+        "표 Ⅲ-9",
+        "표 Ⅲ-10",
+        "표 Ⅲ-11",
+        "표 Ⅲ-12",
+        "표 Ⅲ-13",
+        "표 Ⅲ-15",
+        "표 Ⅲ-17",
+        "표 Ⅲ-19",
+    ]
+    assert [d for *_, d in outcomes.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
 
 
 def test_days_table_hand_computed():
-    tests = pd.DataFrame([{"table_id": "표 Ⅲ-13", "outcome": "wage", "indicator": "assessment", "days_table": "표 Ⅲ-14",
-                           "label1": "작성", "label2": "미작성", "n1": 20, "n2": 30, "mean1": 11_732_000.0,
-                           "mean2": 11_145_400.0, "diff": 586_600.0, "suppressed": False}])
-    t = c3.days_table(tests, "표 Ⅲ-14", {"시장진입형": 58660, "근로유지형": 30120})
+    tests = pd.DataFrame(
+        [
+            {
+                "table_id": "표 Ⅲ-13",
+                "outcome": "wage",
+                "indicator": "assessment",
+                "days_table": "표 Ⅲ-14",
+                "label1": "작성",
+                "label2": "미작성",
+                "n1": 20,
+                "n2": 30,
+                "mean1": 11_732_000.0,
+                "mean2": 11_145_400.0,
+                "diff": 586_600.0,
+                "suppressed": False,
+            }
+        ]
+    )
+    t = ch3_outcomes.days_table(tests, "표 Ⅲ-14", {"시장진입형": 58660, "근로유지형": 30120})
     assert t["시장진입형 기준(일)"].tolist() == [200.0, 190.0, 10.0]
     assert t["근로유지형 기준(일)"].tolist()[2] == pytest.approx(19.5)
     assert t["인원"].tolist()[:2] == [20, 30] and np.isnan(t["인원"].iloc[2])
-    hidden = c3.days_table(tests.assign(suppressed=True), "표 Ⅲ-14", {"시장진입형": 58660})
+    hidden = ch3_outcomes.days_table(tests.assign(suppressed=True), "표 Ⅲ-14", {"시장진입형": 58660})
     assert (hidden["연평균 자활급여(원)"] == SUPPRESSED).all()
     with pytest.raises(ValueError, match="daily_rates"):
-        c3.days_table(tests, "표 Ⅲ-14", {})
+        ch3_outcomes.days_table(tests, "표 Ⅲ-14", {})
 
 
 # ---------------------------------------------------------------- infrastructure (표 Ⅲ-1, Ⅲ-2)
 def test_tab_III_1_from_the_infrastructure_input():
-    t = infra.infra_by_year(infra.read_infrastructure(ROOT / "data/infrastructure/infrastructure.csv"))
+    t = ch3_infrastructure.infra_by_year(
+        infra_inputs.read_infrastructure(ROOT / "data/infrastructure/infrastructure.csv")
+    )
     r = ref("tab_III_01_infra_by_year.csv")
     assert t["연도"].tolist() == [str(y) for y in r["year"]]
     assert t["시행기관(개소)"].tolist() == r["centres_n"].tolist()
@@ -126,7 +184,9 @@ def test_tab_III_1_from_the_infrastructure_input():
 
 
 def test_tab_III_2_from_the_infrastructure_input():
-    t = infra.infra_by_province(infra.read_infrastructure_by_province(ROOT / "data/infrastructure/infrastructure_by_province.csv"))
+    t = infra_analysis.infra_by_province(
+        infra_inputs.read_infrastructure_by_province(ROOT / "data/infrastructure/infrastructure_by_province.csv")
+    )
     r = ref("tab_III_02_infra_by_province_2023.csv")
     merged = t.merge(r, on="province", suffixes=("", "_ref"))
     assert len(merged) == 18  # 17 provinces and the total
@@ -146,18 +206,20 @@ def test_tab_III_2_from_the_infrastructure_input():
 def test_infrastructure_errors_name_file_column_and_rows(tmp_path, text, column, rows):
     p = tmp_path / "infra.csv"
     p.write_text(text, encoding="utf-8")
-    with pytest.raises(infra.InfrastructureError) as e:
-        infra.read_infrastructure(p)
+    with pytest.raises(infra_inputs.InfrastructureError) as e:
+        infra_inputs.read_infrastructure(p)
     problem = e.value.problems[0]
     assert problem.column == column and problem.rows == rows and str(p) in str(e.value)
 
 
 def test_province_infrastructure_errors(tmp_path):
     p = tmp_path / "prov.csv"
-    p.write_bytes("기준연도,시도,지역자활센터수,사례관리팀수,사례관리자수,Gateway전담자수\n"
-                  "2023,서울,30,31,28,27\n2023,한양,5,5,5,5\n2023,서울특별시,1,1,1,1\n".encode("cp949"))
-    with pytest.raises(infra.InfrastructureError) as e:
-        infra.read_infrastructure_by_province(p)
+    p.write_bytes(
+        "기준연도,시도,지역자활센터수,사례관리팀수,사례관리자수,Gateway전담자수\n"
+        "2023,서울,30,31,28,27\n2023,한양,5,5,5,5\n2023,서울특별시,1,1,1,1\n".encode("cp949")
+    )
+    with pytest.raises(infra_inputs.InfrastructureError) as e:
+        infra_inputs.read_infrastructure_by_province(p)
     found = {(q.column, tuple(q.rows)) for q in e.value.problems}
     assert ("시도", (3,)) in found  # unknown province
     assert ("기준연도, 시도", (2, 4)) in found  # 서울 twice (short and full name)
@@ -165,15 +227,22 @@ def test_province_infrastructure_errors(tmp_path):
 
 
 def test_infrastructure_check_command():
-    assert infra.main([str(ROOT / "data/infrastructure/infrastructure.csv"),
-                       str(ROOT / "data/infrastructure/infrastructure_by_province.csv")]) == 0
+    assert (
+        infra_inputs.main(
+            [
+                str(ROOT / "data/infrastructure/infrastructure.csv"),
+                str(ROOT / "data/infrastructure/infrastructure_by_province.csv"),
+            ]
+        )
+        == 0
+    )
 
 
 # ---------------------------------------------------------------- 그림 Ⅲ-1 to Ⅲ-14, 표 Ⅲ-3 to Ⅲ-8
 def test_fig_III_1_to_10_subgroup_means(ex):
     fig = ref("fig_III_01_10_counselling_by_characteristic.csv").dropna(subset=["mean_counselling"])
     for fid, g in fig.groupby("figure_id"):
-        t = c3.characteristic_table(ex, 2022, fid, 10).set_index(["특성", "범주"])
+        t = ch3_characteristics.characteristic_table(ex, 2022, fid, 10).set_index(["특성", "범주"])
         for r in g.itertuples():
             cat = synth.FIGURE_VARIABLES[r.variable][1].get(r.category, r.category)
             ours = t.loc[(r.variable, cat)]
@@ -182,16 +251,18 @@ def test_fig_III_1_to_10_subgroup_means(ex):
 
 
 def test_fig_III_11_12_and_tab_III_3(ex):
-    t = c3.intake_assessment_table(ex, 10).set_index("연도")
+    t = ch3_stages.intake_assessment_table(ex, 10).set_index("연도")
     for r in ref("fig_III_11_12_intake_assessment_by_year.csv").dropna(subset=["assessed_n"]).itertuples():
         assert t.loc[str(r.year), "사정단계 참여자 수"] == r.assessed_n, f"그림 Ⅲ-12 {r.year}"
         assert t.loc[str(r.year), "초기상담 참여자 수"] == r.intake_n, f"그림 Ⅲ-11 {r.year}"
     assert t.loc["2022", "사정단계 참여비율(%)"] == pytest.approx(59.38, abs=0.005)
-    t3 = c3.assessment_by_province_table(ex, 2022, 10).set_index("시도")
+    t3 = ch3_stages.assessment_by_province_table(ex, 2022, 10).set_index("시도")
     r3 = ref("tab_III_03_assessment_by_province_2022.csv")
     for r in r3.itertuples():
         row = t3.loc[r.province_printed]
-        assert (row["초기상담 참여자 수"], row["사정단계 참여자 수"]) == (r.intake_n, r.assessed_n), f"표 Ⅲ-3 {r.province}"
+        assert (row["초기상담 참여자 수"], row["사정단계 참여자 수"]) == (r.intake_n, r.assessed_n), (
+            f"표 Ⅲ-3 {r.province}"
+        )
         assert row["사정단계 참여비율(%)"] == pytest.approx(r.assessed_rate_pct, abs=0.005), f"표 Ⅲ-3 {r.province}"
     assert t3.loc["계", "초기상담 참여자 수"] == r3["intake_n"].sum()
     # the report's order (official names), total last
@@ -199,7 +270,7 @@ def test_fig_III_11_12_and_tab_III_3(ex):
 
 
 def test_tab_III_4_and_III_6_with_small_cells_hidden(ex):
-    t4 = c3.plan_status_table(ex, "iap_status", 10).set_index("연도")
+    t4 = ch3_stages.plan_status_table(ex, "iap_status", 10).set_index("연도")
     r4 = ref("tab_III_04_iap_by_year.csv")
     for r in r4.itertuples():
         cell = t4.loc[str(r.year), f"{r.status}(명)"]
@@ -211,7 +282,7 @@ def test_tab_III_4_and_III_6_with_small_cells_hidden(ex):
     # 2019 and 2020: 미수립 3 and 6 are hidden, and with them the next smallest status of the row
     assert (t4.loc[["2019", "2020"], "수립(명)"] == SUPPRESSED).all()
     assert t4.loc["2022", "계(명)"] == 51183
-    t6 = c3.plan_status_table(ex, "isp_status", 10).set_index("연도")
+    t6 = ch3_stages.plan_status_table(ex, "isp_status", 10).set_index("연도")
     for r in ref("tab_III_06_isp_by_year.csv").itertuples():
         status = "수립" if r.status == "수립" else "시스템 미입력"
         cell = t6.loc[str(r.year), f"{status}(명)"]
@@ -219,8 +290,12 @@ def test_tab_III_4_and_III_6_with_small_cells_hidden(ex):
 
 
 def test_tab_III_5(ex):
-    t5 = c3.iap_by_province_table(ex, 2022, 10).set_index("시도")
-    cols = {"수립": ("IAP 수립", "수립률(%)"), "미수립": ("IAP 미수립", "미수립률(%)"), "시스템 미입력": ("시스템 미입력", "미입력률(%)")}
+    t5 = ch3_stages.iap_by_province_table(ex, 2022, 10).set_index("시도")
+    cols = {
+        "수립": ("IAP 수립", "수립률(%)"),
+        "미수립": ("IAP 미수립", "미수립률(%)"),
+        "시스템 미입력": ("시스템 미입력", "미입력률(%)"),
+    }
     for r in ref("tab_III_05_iap_by_province_2022.csv").itertuples():
         n_col, pct_col = cols[r.status]
         assert t5.loc[r.province_printed, n_col] == r.n, f"표 Ⅲ-5 {r.province} {r.status}"
@@ -228,12 +303,12 @@ def test_tab_III_5(ex):
 
 
 def test_tab_III_7_and_III_8(ex):
-    t7 = c3.counselling_by_year_table(ex, 10).set_index("연도")
+    t7 = ch3_stages.counselling_by_year_table(ex, 10).set_index("연도")
     for r in ref("tab_III_07_counselling_by_year.csv").itertuples():
         row = t7.loc[str(r.year)]
         assert within("mean", row["평균값"], r.mean) and within("sd", row["표준편차"], r.sd), f"표 Ⅲ-7 {r.year}"
         assert (row["중위값"], row["최소값"], row["최대값"]) == (r.median, r.min, r.max), f"표 Ⅲ-7 {r.year}"
-    t8 = c3.counselling_by_province_table(ex, 2022, 10).set_index("시도")
+    t8 = ch3_stages.counselling_by_province_table(ex, 2022, 10).set_index("시도")
     for r in ref("tab_III_08_counselling_by_province_2022.csv").itertuples():
         row = t8.loc[r.province_printed]
         assert within("mean", row["평균값"], r.mean) and within("sd", row["표준편차"], r.sd), f"표 Ⅲ-8 {r.province}"
@@ -242,15 +317,19 @@ def test_tab_III_7_and_III_8(ex):
 
 
 def test_fig_III_14_post_closure_rate(ex):
-    t = c3.post_closure_table(ex, 10).set_index("연도")
+    t = ch3_stages.post_closure_table(ex, 10).set_index("연도")
     for r in ref("fig_III_14_post_closure_by_year.csv").dropna(subset=["pct"]).itertuples():
         col = "있음 비율(%)" if r.status == "있음" else "없음 비율(%)"
         assert within("rate_pp", t.loc[str(r.year), col], r.pct), f"그림 Ⅲ-14 {r.year} {r.status}"
 
 
 def test_stage_summary_names_published_provinces(ex):
-    s = c3.stage_summary(ex, 2022, 10)
-    assert (s["prov1_name"], s["prov2_name"], s["prov3_name"]) == ("제주특별자치도", "대구광역시", "울산광역시")  # 표 Ⅲ-3 ranks
+    s = ch3_stages.stage_summary(ex, 2022, 10)
+    assert (s["prov1_name"], s["prov2_name"], s["prov3_name"]) == (
+        "제주특별자치도",
+        "대구광역시",
+        "울산광역시",
+    )  # 표 Ⅲ-3 ranks
     assert s["iap_top_name"] == "울산광역시"  # 표 Ⅲ-5 (57.8%)
     assert s["counsel_top_name"] == "제주특별자치도"  # 표 Ⅲ-8 (9.81)
     assert s["intake_first"] == 40278 and s["intake_last"] == 51183
@@ -259,8 +338,8 @@ def test_stage_summary_names_published_provinces(ex):
 # ---------------------------------------------------------------- 표 Ⅲ-9 to Ⅲ-20
 def test_tab_III_9_to_20_groups_and_t(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
-    for tid, *_ in c3.COMPARISONS:
-        t = c3.outcome_table(tests22, tid)
+    for tid, *_ in outcomes.COMPARISONS:
+        t = ch3_outcomes.outcome_table(tests22, tid)
         g = pub[pub["figure_id"] == tid]
         mean_col = [c for c in t.columns if c.startswith("연평균")][0]
         for i, performed in ((0, True), (1, False)):
@@ -279,14 +358,14 @@ def test_tab_III_9_to_20_groups_and_t(tests22):
 def test_tab_III_14_16_18_20_participation_days(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
     rates = ref("daily_rates.csv").set_index("unit_type")["daily_wage_won"].to_dict()
-    for wage_table, days_table in [(t, d) for t, *_, d in c3.COMPARISONS if d]:
-        t = c3.days_table(tests22, days_table, rates)
+    for wage_table, days_table in [(t, d) for t, *_, d in outcomes.COMPARISONS if d]:
+        t = ch3_outcomes.days_table(tests22, days_table, rates)
         for i, performed in ((0, True), (1, False)):
             wage = pub[(pub["figure_id"] == wage_table) & (pub["performed"] == performed)]["mean"].iloc[0]
             for unit, rate in rates.items():
                 assert within("days", t[f"{unit} 기준(일)"].iloc[i], round(wage / rate, 1)), f"{days_table} {unit}"
     # 표 Ⅲ-14 prints 188.5 and 215.3 days for the assessed group
-    t14 = c3.days_table(tests22, "표 Ⅲ-14", rates)
+    t14 = ch3_outcomes.days_table(tests22, "표 Ⅲ-14", rates)
     assert t14["시장진입형 기준(일)"].iloc[0] == pytest.approx(188.5, abs=0.1)
     assert t14["사회서비스형 기준(일)"].iloc[0] == pytest.approx(215.3, abs=0.1)
 
@@ -298,38 +377,43 @@ def test_tab_III_15_uses_the_iap_monitoring_groups(tests22):
 
 
 def test_detail_and_effect_tables(tests22):
-    v = c3.variant_table(tests22)
-    e = c3.effects_table(tests22)
+    v = ch3_outcomes.variant_table(tests22)
+    e = ch3_outcomes.effects_table(tests22)
     assert len(v) == len(e) == 8
     assert set(v["보고"]) <= {"Welch", "Student"} and v["선택 이유"].str.contains("Levene").all()
     assert (e["차이 하한"] <= e["평균 차이(원)"]).all() and (e["평균 차이(원)"] <= e["차이 상한"]).all()
-    values, digits = c3.outcome_values(tests22)
+    values, digits = ch3_outcomes.outcome_values(tests22)
     assert values["tab-III-19_n1"] == 229 and digits["tab-III-19_g"] == 3
-    o = c3.outcome_overview(tests22)
+    o = ch3_outcomes.outcome_overview(tests22)
     assert o["n_tests"] == 8 and o["max_g_table"] == "표 Ⅲ-19"
 
 
 def test_figures_render_with_korean_labels(ex, tests22):
-    from jahwal.figures import set_theme
+    from jahwal.display.figures import set_theme
 
     set_theme()
-    fig = c3.characteristic_figure(ex, 2022, "그림 Ⅲ-6", 10)
+    fig = ch3_characteristics.characteristic_figure(ex, 2022, "그림 Ⅲ-6", 10)
     assert [a.get_title() for a in fig.axes] == ["신체건강", "심리건강"]
-    assert c3.assessment_figure(ex).axes[0].get_ylabel() == "사정단계 참여자 수(명)"
-    est = c3.estimation_figure(tests22, "표 Ⅲ-19")
+    assert ch3_stages.assessment_figure(ex).axes[0].get_ylabel() == "사정단계 참여자 수(명)"
+    est = ch3_outcomes.estimation_figure(tests22, "표 Ⅲ-19")
     assert "Hedges' g" in est.axes[1].get_title()
-    hidden = c3.estimation_figure(tests22.assign(suppressed=True), "표 Ⅲ-19")
+    hidden = ch3_outcomes.estimation_figure(tests22.assign(suppressed=True), "표 Ⅲ-19")
     assert "공개 기준" in hidden.axes[0].texts[0].get_text()
 
 
 # ---------------------------------------------------------------- the second study
+@pytest.mark.slow
 def test_example_study_runs_the_chapter_III_notebooks(tmp_path):
     import papermill as pm
 
     params = load_params(ROOT / "params/example-2020-2023.yml", root=ROOT, check_paths=False)
     spec = params.prepare.synthetic
     assert (params.study.id, spec.scale, spec.seed, tuple(spec.years)) == ("example-2020-2023", 0.2, 7, (2020, 2023))
-    assert (params.parameters.window_start, params.parameters.window_end, params.parameters.focus_year) == ("2020-01", "2023-12", 2023)
+    assert (params.parameters.window_start, params.parameters.window_end, params.parameters.focus_year) == (
+        "2020-01",
+        "2023-12",
+        2023,
+    )
     extract = tmp_path / "example-2020-2023"
     synth.write_extract(extract, scale=spec.scale, seed=spec.seed, years=tuple(spec.years), reference_dir=REF)
     values = params.notebook_values() | {"extract_dir": str(extract)}
@@ -338,27 +422,43 @@ def test_example_study_runs_the_chapter_III_notebooks(tmp_path):
         source = ROOT / "notebooks" / f"{name}.ipynb"
         declared = pm.inspect_notebook(str(source))
         out = tmp_path / f"{name}.ipynb"
-        pm.execute_notebook(str(source), str(out), parameters={k: v for k, v in values.items() if k in declared},
-                            cwd=str(ROOT), kernel_name="python3", progress_bar=False)
+        pm.execute_notebook(
+            str(source),
+            str(out),
+            parameters={k: v for k, v in values.items() if k in declared},
+            cwd=str(ROOT),
+            kernel_name="python3",
+            progress_bar=False,
+        )
         outputs.append(out)
-    disclosure.check_notebooks(outputs, threshold=params.parameters.suppression_threshold)
+    gate.check_notebooks(outputs, threshold=params.parameters.suppression_threshold)
     tables = {}
     for out in outputs:
         nb = nbformat.read(out, as_version=4)
-        glued = {o["metadata"]["scrapbook"]["name"] for c in nb.cells if c.cell_type == "code"
-                 for o in c.get("outputs", []) if "scrapbook" in o.get("metadata", {})}
+        glued = {
+            o["metadata"]["scrapbook"]["name"]
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if "scrapbook" in o.get("metadata", {})
+        }
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
         used = set(re.findall(r"\{glue:text\}`([^`]+)`", text)) | set(re.findall(r"```\{glue:figure\} (\S+)", text))
         assert used <= glued, f"{out.name}: glue keys not glued: {sorted(used - glued)}"
         for c in nb.cells:
             for o in c.get("outputs", []):
                 data = {k.removeprefix("application/papermill.record/"): v for k, v in o.get("data", {}).items()}
-                payload = data.get(disclosure.TABLE_MIME)
+                payload = data.get(TABLE_MIME)
                 if payload:
                     tables[payload["key"]] = payload
     # years come from the data: four years, 2020 to 2023, in every trend table
     assert tables["tab-III-7"]["n_rows"] == 4 and tables["tab-III-4"]["n_rows"] == 4
     assert tables["tab-III-3"]["n_rows"] == 18
     nb34 = nbformat.read(tmp_path / "34_outcome_tests.ipynb", as_version=4)
-    year = [o for c in nb34.cells for o in c.get("outputs", []) if o.get("metadata", {}).get("scrapbook", {}).get("name") == "ch34_year"]
+    year = [
+        o
+        for c in nb34.cells
+        for o in c.get("outputs", [])
+        if o.get("metadata", {}).get("scrapbook", {}).get("name") == "ch34_year"
+    ]
     assert year[0]["data"]["application/papermill.record/text/plain"] == "'2023'"

@@ -1,4 +1,5 @@
-"""Group comparisons (jahwal.compare): agreement with scipy and pingouin, hand-computed cases, report values."""
+"""Group comparisons (jahwal.analysis.compare): agreement with scipy and pingouin, hand-computed cases, report values."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +10,7 @@ import pingouin as pg
 import pytest
 from scipy import stats
 
-from jahwal.compare import compare_groups, participation_days, stars, t_from_summary
+from jahwal.analysis.compare import compare_groups, participation_days, stars, t_from_summary
 
 REF = Path(__file__).resolve().parents[1] / "data" / "reference"
 

@@ -1,4 +1,5 @@
-"""Tests of the data contract (``jahwal.contract``): loaders, rules and validation."""
+"""Tests of the data contract (``jahwal.inputs.contract``): loaders, rules and validation."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,10 +10,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jahwal import cli, contract
-from jahwal.contract import ContractError, Problem, TABLES
-
 from conftest import tiny_frames, write_extract
+from jahwal import cli
+from jahwal.inputs import contract
+from jahwal.inputs.contract import TABLES, ContractError, Problem
 
 # what the tiny extract (tests/conftest.py) gives after the first-entry rule
 EXPECTED_BASE_IDS = ["B1", "B3", "B2", "B4", "B6"]  # sorted by year, person
@@ -164,7 +165,9 @@ def test_xlsx_of_a_real_user_excel_dates_and_float_numbers(tmp_path):
 
 
 def test_read_table_turns_whole_floats_into_integers(tmp_path):
-    df = pd.DataFrame({"연도": [2022.0, None], "가명ID": [501.0, 502.5], "참여일": pd.to_datetime(["2022-03-01", None])})
+    df = pd.DataFrame(
+        {"연도": [2022.0, None], "가명ID": [501.0, 502.5], "참여일": pd.to_datetime(["2022-03-01", None])}
+    )
     df.to_parquet(tmp_path / "t.parquet")
     out = contract.read_table(tmp_path / "t.parquet")
     assert out["연도"].tolist() == ["2022", None]
@@ -222,7 +225,9 @@ def test_missing_column(tiny_extract):
     def edit(frames):
         frames["stages"] = frames["stages"].drop(columns=["IAP수립"])
 
-    err = check_message(tiny_extract(edit=edit), "stages.csv", "IAP수립", "필수 열이 없습니다", "required column missing", [], [])
+    err = check_message(
+        tiny_extract(edit=edit), "stages.csv", "IAP수립", "필수 열이 없습니다", "required column missing", [], []
+    )
     assert "iap_status" in str(err)
     assert len(err.problems) == 1
 
@@ -280,7 +285,9 @@ def test_values_out_of_range(tiny_extract):
     def edit(frames):
         frames["participants"].loc[2, "자활역량점수"] = "130"
 
-    check_message(tiny_extract(edit=edit), "participants.csv", "자활역량점수", "100보다 큰 값", "above 100", [4], ["130"])
+    check_message(
+        tiny_extract(edit=edit), "participants.csv", "자활역량점수", "100보다 큰 값", "above 100", [4], ["130"]
+    )
 
 
 def test_duplicate_keys(tiny_extract):
@@ -290,7 +297,9 @@ def test_duplicate_keys(tiny_extract):
 
     folder = tiny_extract(edit=edit)
     check_message(folder, "participants.csv", "기본ID", "키가 중복됩니다", "duplicate keys", [4, 6], ["B3", "B3"])
-    check_message(folder, "outcomes.csv", "가명ID, 연도", "키가 중복됩니다", "duplicate keys", [3, 4], ["p2/2022", "p2/2022"])
+    check_message(
+        folder, "outcomes.csv", "가명ID, 연도", "키가 중복됩니다", "duplicate keys", [3, 4], ["p2/2022", "p2/2022"]
+    )
 
 
 def test_dates_outside_the_window(tiny_extract):
@@ -299,16 +308,33 @@ def test_dates_outside_the_window(tiny_extract):
         frames["counselling"].loc[3, "상담일"] = "2023-01-01"
 
     folder = tiny_extract(edit=edit)
-    check_message(folder, "stages.csv", "초기상담일", "분석 기간(2019-01~2022-12) 밖의 날짜", "outside the window", [2], ["2018-12-31"])
-    check_message(folder, "counselling.csv", "상담일", "밖의 날짜", "outside the window 2019-01..2022-12", [5], ["2023-01-01"])
+    check_message(
+        folder,
+        "stages.csv",
+        "초기상담일",
+        "분석 기간(2019-01~2022-12) 밖의 날짜",
+        "outside the window",
+        [2],
+        ["2018-12-31"],
+    )
+    check_message(
+        folder, "counselling.csv", "상담일", "밖의 날짜", "outside the window 2019-01..2022-12", [5], ["2023-01-01"]
+    )
 
 
 def test_counselling_of_unknown_persons(tiny_extract):
     def edit(frames):
         frames["counselling"].loc[[2, 5], "가명ID"] = ["p9", "p1 "]  # a trailing space is not a new person
 
-    check_message(tiny_extract(edit=edit), "counselling.csv", "가명ID", "상담 기록의 가명ID가 참여자 표에 없습니다",
-                  "unknown persons", [4], ["p9"])
+    check_message(
+        tiny_extract(edit=edit),
+        "counselling.csv",
+        "가명ID",
+        "상담 기록의 가명ID가 참여자 표에 없습니다",
+        "unknown persons",
+        [4],
+        ["p9"],
+    )
 
 
 def test_empty_required_values(tiny_extract):
@@ -318,7 +344,9 @@ def test_empty_required_values(tiny_extract):
     check_message(tiny_extract(edit=edit), "stages.csv", "초기상담일", "빈 값이 있습니다", "empty values", [5], [None])
 
 
-@pytest.mark.parametrize("content", [b"", "\ufeff".encode("utf-8"), "가명ID,상담일,상담유형\n".encode("cp949"), b"\n\n"])
+@pytest.mark.parametrize(
+    "content", [b"", "\ufeff".encode("utf-8"), "가명ID,상담일,상담유형\n".encode("cp949"), b"\n\n"]
+)
 def test_empty_file(tiny_extract, content):
     folder = tiny_extract()
     (folder / "counselling.csv").write_bytes(content)
@@ -373,8 +401,15 @@ def test_at_most_five_rows_with_a_count_of_the_rest(tiny_extract):
     def edit(frames):
         frames["counselling"]["상담일"] = "2018-06-01"
 
-    err = check_message(tiny_extract(edit=edit), "counselling.csv", "상담일", "밖의 날짜", "outside the window",
-                        [2, 3, 4, 5, 6], ["2018-06-01"] * 5)
+    err = check_message(
+        tiny_extract(edit=edit),
+        "counselling.csv",
+        "상담일",
+        "밖의 날짜",
+        "outside the window",
+        [2, 3, 4, 5, 6],
+        ["2018-06-01"] * 5,
+    )
     assert only(err.problems, "상담일").n == 7
     assert "외 2건 / and 2 more" in str(err)
 
@@ -405,8 +440,15 @@ def test_every_problem_once_in_one_report(tiny_extract):
     assert err.exit_code == 2
     keys = [(Path(p.file).name, p.column, p.en) for p in err.problems]
     assert len(keys) == len(set(keys)) == 6
-    assert f"문제 6건" in str(err) and "6 problem(s)" in str(err)
-    for ko in ("코드 목록에 없는 값", "정수가 아닌 값", "필수 열이 없습니다", "참여자 표에 없습니다", "밖의 날짜", "음수 금액"):
+    assert "문제 6건" in str(err) and "6 problem(s)" in str(err)
+    for ko in (
+        "코드 목록에 없는 값",
+        "정수가 아닌 값",
+        "필수 열이 없습니다",
+        "참여자 표에 없습니다",
+        "밖의 날짜",
+        "음수 금액",
+    ):
         assert str(err).count(ko) == 1, ko
 
 
@@ -462,6 +504,7 @@ def test_window_from_the_parameters(tiny_extract):
 
 def test_load_keeps_only_years_of_the_window(tiny_extract):
     """Year columns outside the window (dates inside) are left out of the loaded tables."""
+
     def edit(frames):
         frames["outcomes"].loc[0, "연도"] = "2018"
 
@@ -469,7 +512,9 @@ def test_load_keeps_only_years_of_the_window(tiny_extract):
     assert ex.outcomes["year"].tolist() == [2022, 2022]
 
 
-@pytest.mark.parametrize("window", [("2019-1", "2022-12"), ("2019-01", "2022-13"), ("2023-01", "2022-12"), ("2019-01",)])
+@pytest.mark.parametrize(
+    "window", [("2019-1", "2022-12"), ("2019-01", "2022-13"), ("2023-01", "2022-12"), ("2019-01",)]
+)
 def test_malformed_window(tiny_extract, window):
     with pytest.raises(ValueError, match="분석 기간"):
         contract.load_extract(tiny_extract(), window=window)
@@ -565,10 +610,14 @@ def test_validate_tables_accepts_frames_not_from_read_table():
     frames = {}
     for alias, df in tiny_frames("en").items():
         frames[alias] = df
-    frames["outcomes"] = frames["outcomes"].assign(year=[2021, 2022, 2022], wage=[10_200_000.0, float("nan"), 4_100_000])
+    frames["outcomes"] = frames["outcomes"].assign(
+        year=[2021, 2022, 2022], wage=[10_200_000.0, float("nan"), 4_100_000]
+    )
     frames["counselling"] = frames["counselling"].assign(kind=lambda d: " " + d["kind"] + " ")
     typed, problems = contract.validate_tables(frames, {a: f"{a}.mem" for a in frames}, ("2019-01", "2022-12"))
-    assert [(p.file, p.column, p.ko, p.rows) for p in problems] == [("outcomes.mem", "자활급여", "빈 값이 있습니다", [3])]
+    assert [(p.file, p.column, p.ko, p.rows) for p in problems] == [
+        ("outcomes.mem", "자활급여", "빈 값이 있습니다", [3])
+    ]
     assert typed["counselling"]["kind"].iloc[0] == "개별상담"
     assert typed["outcomes"]["year"].tolist() == [2021, 2022, 2022]
 

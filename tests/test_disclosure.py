@@ -1,8 +1,8 @@
 """Disclosure gate (before rendering) and site scan (after rendering) on hand-made notebooks and sites."""
+
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import nbformat
@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jahwal import disclosure
-from jahwal.disclosure import DisclosureError, check_notebooks, find_pii, scan_html
-from jahwal.nb import Table
-from jahwal.params import load_params
-
 from book_fixture import built_book  # noqa: F401,E402  (pytest fixture)
+from jahwal.display import disclosure
+from jahwal.display.nb import Table
+from jahwal.publish import gate
+from jahwal.publish.gate import DisclosureError, check_notebooks, find_pii, scan_html
+from jahwal.study.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -65,10 +65,18 @@ def refused(paths, **kwargs) -> str:
 
 # ---------------------------------------------------------------- before rendering
 def test_small_count_in_table_names_notebook_cell_column_and_row(tmp_path):
-    nb = write_nb(tmp_path, "notebooks/31_small.ipynb", [
-        ("md", "# 시도별 인원", []),
-        ("code", "nb.glue_table('tab-III-1', df, count_columns=['인원'])", [table_output(PROVINCES, "tab-III-1", count_columns=["인원"])]),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "notebooks/31_small.ipynb",
+        [
+            ("md", "# 시도별 인원", []),
+            (
+                "code",
+                "nb.glue_table('tab-III-1', df, count_columns=['인원'])",
+                [table_output(PROVINCES, "tab-III-1", count_columns=["인원"])],
+            ),
+        ],
+    )
     msg = refused([nb], threshold=10, root=tmp_path)
     assert "notebooks/31_small.ipynb 셀 1번, id c01 / cell 1, id c01" in msg
     assert "표 tab-III-1의 '인원' 열 3행에 10명 미만" in msg
@@ -88,9 +96,12 @@ def test_threshold_is_the_study_parameter(tmp_path):
 
 
 def test_zero_and_suppressed_counts_pass(tmp_path):
-    df = disclosure.suppress_counts(PROVINCES, ["인원"], 10, total_row="계", label_column="시도")
+    df = disclosure.protect(PROVINCES, ["인원"], 10, label_column="시도")
     assert df["인원"].tolist() == [412, "x", "x", 472]  # 제주 (3) primary, 부산 (57) secondary
-    df.loc[len(df)] = ["세종", 0, ]
+    df.loc[len(df)] = [
+        "세종",
+        0,
+    ]
     nb = write_nb(tmp_path, "ok.ipynb", [("code", "", [table_output(df, "tab-ok", count_columns=["인원"])])])
     report = check_notebooks([nb], threshold=10)
     assert report["tables"] == 1 and report["problems"] == [] and report["exempt_tables"] == []
@@ -98,11 +109,15 @@ def test_zero_and_suppressed_counts_pass(tmp_path):
 
 def test_plain_dataframe_with_100_rows_is_person_level(tmp_path):
     rows = pd.DataFrame({"연령": np.arange(100) % 70 + 20, "참여개월": np.arange(100) % 36})
-    nb = write_nb(tmp_path, "notebooks/33_rows.ipynb", [
-        ("md", "# 단계", []),
-        ("code", "x = 1", []),
-        ("code", "df", [html_output(rows)]),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "notebooks/33_rows.ipynb",
+        [
+            ("md", "# 단계", []),
+            ("code", "x = 1", []),
+            ("code", "df", [html_output(rows)]),
+        ],
+    )
     msg = refused([nb], root=tmp_path)
     assert "notebooks/33_rows.ipynb 셀 2번" in msg and "cell 2" in msg
     assert "행이 100개인 표" in msg and "person-level" in msg
@@ -110,20 +125,28 @@ def test_plain_dataframe_with_100_rows_is_person_level(tmp_path):
 
 def test_printed_dataframe_and_identifier_columns(tmp_path):
     people = pd.DataFrame({"person_id": [f"p{i}" for i in range(80)], "연령": range(80)})
-    nb = write_nb(tmp_path, "p.ipynb", [
-        ("code", "print(df)", [stream(people.to_string())]),
-        ("code", "df.head()", [html_output(people.head(5))]),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "p.ipynb",
+        [
+            ("code", "print(df)", [stream(people.to_string())]),
+            ("code", "df.head()", [html_output(people.head(5))]),
+        ],
+    )
     msg = refused([nb])
     assert "p.ipynb 셀 0번" in msg and "80행짜리 표가 글자로 출력" in msg
     assert "p.ipynb 셀 1번" in msg and "identifier columns: ['person_id']" in msg
 
 
 def test_phone_number_in_markdown(tmp_path):
-    nb = write_nb(tmp_path, "notebooks/42_fgi.ipynb", [
-        ("md", "# 실무자 면접", []),
-        ("md", "면접 일정 문의는 담당자(010-2345-6789)에게 합니다.", []),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "notebooks/42_fgi.ipynb",
+        [
+            ("md", "# 실무자 면접", []),
+            ("md", "면접 일정 문의는 담당자(010-2345-6789)에게 합니다.", []),
+        ],
+    )
     msg = refused([nb], root=tmp_path)
     assert "notebooks/42_fgi.ipynb 셀 1번" in msg
     assert "휴대전화 번호" in msg
@@ -131,11 +154,15 @@ def test_phone_number_in_markdown(tmp_path):
 
 
 def test_email_in_output_and_rrn_in_code(tmp_path):
-    nb = write_nb(tmp_path, "e.ipynb", [
-        ("code", "print(contact)", [stream("담당: hong.gildong@example.org\n")]),
-        ("code", "rrn = '900101-1234567'", []),
-        ("code-removed", "secret = '900101-2234567'", []),  # removed from the page: the source is not published
-    ])
+    nb = write_nb(
+        tmp_path,
+        "e.ipynb",
+        [
+            ("code", "print(contact)", [stream("담당: hong.gildong@example.org\n")]),
+            ("code", "rrn = '900101-1234567'", []),
+            ("code-removed", "secret = '900101-2234567'", []),  # removed from the page: the source is not published
+        ],
+    )
     msg = refused([nb])
     assert "e.ipynb 셀 0번" in msg and "전자우편" in msg
     assert "e.ipynb 셀 1번" in msg and "주민등록번호" in msg
@@ -144,9 +171,13 @@ def test_email_in_output_and_rrn_in_code(tmp_path):
 
 def test_non_statistic_table_is_exempt_and_listed(tmp_path):
     participants = pd.DataFrame({"참여자": ["A", "B", "C"], "근무 연수": [3, 7, 12], "면접 회차": [1, 1, 2]})
-    nb = write_nb(tmp_path, "notebooks/41_participants.ipynb", [
-        ("code", "", [table_output(participants, "tab-IV-1", statistic=False, count_columns=["면접 회차"])]),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "notebooks/41_participants.ipynb",
+        [
+            ("code", "", [table_output(participants, "tab-IV-1", statistic=False, count_columns=["면접 회차"])]),
+        ],
+    )
     report = check_notebooks([nb], threshold=10, root=tmp_path)
     assert report["exempt_tables"] == ["notebooks/41_participants.ipynb:tab-IV-1"]
     # exempt from the count rule, not from the personal-data patterns
@@ -157,12 +188,16 @@ def test_non_statistic_table_is_exempt_and_listed(tmp_path):
 
 def test_cells_are_numbered_as_in_the_source_notebook(tmp_path):
     """papermill inserts an injected-parameters cell; messages still use the source notebook's numbers."""
-    nb = write_nb(tmp_path, "n.ipynb", [
-        ("md", "# 제목", []),
-        ("code", "year = 2023", []),
-        ("code", "year = 2024", [stream("문의 010-1111-2222")]),
-        ("md", "연락처 02-555-1234", []),
-    ])
+    nb = write_nb(
+        tmp_path,
+        "n.ipynb",
+        [
+            ("md", "# 제목", []),
+            ("code", "year = 2023", []),
+            ("code", "year = 2024", [stream("문의 010-1111-2222")]),
+            ("md", "연락처 02-555-1234", []),
+        ],
+    )
     executed = nbformat.read(nb, as_version=4)
     executed.cells[2].metadata["tags"] = ["injected-parameters"]
     nbformat.write(executed, nb)
@@ -228,7 +263,9 @@ def test_pii_patterns_leave_statistics_alone(text):
 def site(tmp_path: Path, body: str = "<p>요약</p>") -> Path:
     html = tmp_path / "html"
     (html / "notebooks").mkdir(parents=True)
-    (html / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=notebooks/a.html" />', encoding="utf-8")
+    (html / "index.html").write_text(
+        '<meta http-equiv="Refresh" content="0; url=notebooks/a.html" />', encoding="utf-8"
+    )
     (html / "notebooks" / "a.html").write_text(
         f"<html><body><script>var x = 'dev@example.org';</script><main>{body}</main></body></html>", encoding="utf-8"
     )
@@ -276,25 +313,37 @@ def test_site_with_person_level_table_or_leaked_payload(tmp_path):
     msg = str(exc.value)
     assert "행이 61개인 표" in msg and "notebook internals" in msg
     # the same rows inside a table marked statistic=False are allowed (e.g. a literature list)
-    html2 = site(tmp_path / "b", Table(pd.DataFrame({"문헌": [f"문헌 {i}" for i in range(61)]}), "tab-lit", statistic=False)._repr_html_())
+    html2 = site(
+        tmp_path / "b",
+        Table(pd.DataFrame({"문헌": [f"문헌 {i}" for i in range(61)]}), "tab-lit", statistic=False)._repr_html_(),
+    )
     assert scan_html(html2)["tables"] == 1
 
 
 def test_html_tables_counts_data_rows_only():
     df = pd.DataFrame({"a": range(60)})
-    t = disclosure.html_tables(df.to_html())[0]
+    t = gate.html_tables(df.to_html())[0]
     assert t["rows"] == 60 and t["wrapped"] is False
-    wrapped = disclosure.html_tables(Table(df, "tab-x", statistic=False)._repr_html_())[0]
+    wrapped = gate.html_tables(Table(df, "tab-x", statistic=False)._repr_html_())[0]
     assert wrapped["wrapped"] and wrapped["statistic"] is False and wrapped["key"] == "tab-x"
 
 
-@pytest.mark.parametrize("header, flagged", [
-    ("person_id", True), ("참여자 ID", True), ("주민등록번호", True), ("성명", True),
-    ("주민(명)", False), ("주민 주제", False), ("열 이름", False), ("참여자 수", False),
-])
+@pytest.mark.parametrize(
+    "header, flagged",
+    [
+        ("person_id", True),
+        ("참여자 ID", True),
+        ("주민등록번호", True),
+        ("성명", True),
+        ("주민(명)", False),
+        ("주민 주제", False),
+        ("열 이름", False),
+        ("참여자 수", False),
+    ],
+)
 def test_identifier_headers(header, flagged):
     """주민 alone means the resident participants of Chapter IV (표 Ⅳ-12), not 주민등록번호."""
-    assert bool(disclosure.ID_COLUMN_RE.search(header)) is flagged
+    assert bool(gate.ID_COLUMN_RE.search(header)) is flagged
 
 
 def test_download_of_non_statistic_table_may_hold_participant_codes(tmp_path):

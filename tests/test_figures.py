@@ -1,4 +1,5 @@
 """Figures render Hangul with the packaged font, without missing-glyph warnings."""
+
 from __future__ import annotations
 
 import io
@@ -12,7 +13,7 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 
-from jahwal import figures  # noqa: E402
+from jahwal.display import figures
 
 
 def test_font_comes_from_a_package_not_the_machine():

@@ -1,4 +1,5 @@
 """Chapter Ⅰ design data and the Chapter Ⅴ outcome framework: files, counts, indicators, cross-references."""
+
 from __future__ import annotations
 
 import json
@@ -10,10 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jahwal import chapter3, framework as F, qual, stages, synth
-from jahwal.compare import compare_groups
-from jahwal.contract import load_extract
-from jahwal.params import NotebookParameters
+from jahwal import qual
+from jahwal.analysis import framework as fw_analysis
+from jahwal.analysis import outcomes, stages
+from jahwal.analysis.compare import compare_groups
+from jahwal.chapters import ch1, ch5
+from jahwal.inputs import framework as fw_inputs
+from jahwal.inputs import synth
+from jahwal.inputs.contract import load_extract
+from jahwal.study.params import NotebookParameters
 
 ROOT = Path(__file__).resolve().parents[1]
 FW = ROOT / "data" / "framework"
@@ -42,7 +48,7 @@ def corpus():
 
 @pytest.fixture(scope="session")
 def fw(corpus):
-    return F.load_framework(FW, codes=corpus.codes)
+    return fw_inputs.load_framework(FW, codes=corpus.codes)
 
 
 @pytest.fixture(scope="session")
@@ -54,18 +60,23 @@ def small_extract(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def values(small_extract):
-    return F.indicator_values(small_extract)
+    return fw_analysis.indicator_values(small_extract)
 
 
 # ---------------------------------------------------------------- the framework files (그림 Ⅴ-1, Ⅴ-2)
 def test_framework_covers_every_stage_domain_and_the_seven_subdomains_of_figure_V_1(fw):
     c = fw.cells
-    assert set(c["stage"]) == set(F.STAGES)
-    assert set(c["domain"]) == set(F.DOMAINS)
-    assert set(c.loc[c["domain"] == "자활역량", "subdomain"]) == set(F.SUBDOMAINS)
+    assert set(c["stage"]) == set(fw_inputs.STAGES)
+    assert set(c["domain"]) == set(fw_inputs.DOMAINS)
+    assert set(c.loc[c["domain"] == "자활역량", "subdomain"]) == set(fw_inputs.SUBDOMAINS)
     # 그림 Ⅴ-1: the participation row has one outcome per stage
     part = c[c["domain"] == "자활참여"].set_index("stage")["outcome"]
-    assert part.to_dict() == {"초기": "초기탈락 예방", "중간": "중도탈락 예방", "지속": "자활근로 유지", "후속": "자활재진입 감소"}
+    assert part.to_dict() == {
+        "초기": "초기탈락 예방",
+        "중간": "중도탈락 예방",
+        "지속": "자활근로 유지",
+        "후속": "자활재진입 감소",
+    }
     # 그림 Ⅴ-2 holds the middle and sustained outcomes: everything except the initial and follow-up cells
     assert len(c[c["stage"].isin(["중간", "지속"])]) == len(c) - len(c[c["stage"].isin(["초기", "후속"])])
     # the follow-up outcomes named in the text (9113-9166): work search, family spill-over, conditions, re-entry
@@ -74,13 +85,13 @@ def test_framework_covers_every_stage_domain_and_the_seven_subdomains_of_figure_
 
 def test_every_cell_has_evidence_and_both_groups_are_linked(fw, corpus):
     assert set(fw.evidence["cell_id"]) == set(fw.cells["cell_id"])
-    assert set(fw.evidence["group"]) == set(F.GROUPS)
+    assert set(fw.evidence["group"]) == set(fw_inputs.GROUPS)
     codes = corpus.codes.set_index("code_id")
     assert (codes.loc[fw.evidence["code_id"], "group"].to_numpy() == fw.evidence["group"].to_numpy()).all()
-    assert set(fw.indicators["indicator"]) <= set(F.INDICATORS)
+    assert set(fw.indicators["indicator"]) <= set(fw_inputs.INDICATORS)
 
 
-def _independent_counts(fw: F.Framework) -> dict[tuple[str, str], int]:
+def _independent_counts(fw: fw_inputs.Framework) -> dict[tuple[str, str], int]:
     """Quotes per cell and group recomputed from the CSV files, without jahwal.qual."""
     cb = pd.read_csv(QUAL / "codebook.csv", dtype=str, keep_default_na=False)
     sg = pd.read_csv(QUAL / "segments.csv", dtype=str, keep_default_na=False)
@@ -97,7 +108,7 @@ def _independent_counts(fw: F.Framework) -> dict[tuple[str, str], int]:
     sg["codes"] = sg["code_ids"].map(lambda s: [c.strip() for c in s.split(";") if c.strip()])
     counts = {}
     for cell in fw.cells["cell_id"]:
-        for group in F.GROUPS:
+        for group in fw_inputs.GROUPS:
             links = fw.evidence[(fw.evidence["cell_id"] == cell) & (fw.evidence["group"] == group)]["code_id"]
             quotes = set()
             for link in links:
@@ -116,10 +127,10 @@ def _independent_counts(fw: F.Framework) -> dict[tuple[str, str], int]:
 
 
 def test_grid_counts_equal_the_corpus(fw, corpus):
-    counts = F.evidence_counts(fw, corpus)
+    counts = fw_analysis.evidence_counts(fw, corpus)
     got = {(r.cell_id, r.group): r.n_quotes for r in counts.itertuples()}
     assert got == _independent_counts(fw)
-    g = F.grid(fw, corpus)
+    g = fw_analysis.grid(fw, corpus)
     # C09 (중간·사회적 역량) gathers the residents' 사회적 성과 (3), 관계적 성과 (3) and 문제해결의 통로 (6) quotes (표 Ⅳ-7, Ⅳ-8)
     assert g.set_index("cell_id").at["C09", "n_residents"] == 12
     # C04 (자활재진입 감소): one practitioner quote (표 Ⅳ-3, 자활근로 재진입 방지), no resident quote
@@ -134,29 +145,53 @@ def _append_segment(folder: Path, row: dict[str, str]) -> None:
 
 
 def test_new_coded_segments_change_the_counts(fw, corpus, tmp_path):
-    before = F.grid(fw, corpus).set_index("cell_id")
+    before = fw_analysis.grid(fw, corpus).set_index("cell_id")
     folder = tmp_path / "qual"
     shutil.copytree(QUAL, folder)
     base = {"within": "", "report_line": "", "coder": "test", "memo": ""}
-    _append_segment(folder, {**base, "segment_id": "PX1", "quote_id": "PX1", "group": "practitioners", "session_id": "PS1",
-                             "participant_id": "P01", "code_ids": "P3.3.2.a", "text": "술을 스스로 줄이게 되었어요."})
+    _append_segment(
+        folder,
+        {
+            **base,
+            "segment_id": "PX1",
+            "quote_id": "PX1",
+            "group": "practitioners",
+            "session_id": "PS1",
+            "participant_id": "P01",
+            "code_ids": "P3.3.2.a",
+            "text": "술을 스스로 줄이게 되었어요.",
+        },
+    )
     # a resident quote coded finely at R8.D3.a evidences C10 only, not the other cells linked under R8.D3
-    _append_segment(folder, {**base, "segment_id": "RX1", "quote_id": "RX1", "group": "residents", "session_id": "RS1",
-                             "participant_id": "R01", "code_ids": "R8.D3.a", "text": "사업단 다툼이 잦아들었어요."})
-    after = F.grid(fw, qual.load_corpus(folder)).set_index("cell_id")
-    diff = (after[["n_practitioners", "n_residents"]] - before[["n_practitioners", "n_residents"]])
+    _append_segment(
+        folder,
+        {
+            **base,
+            "segment_id": "RX1",
+            "quote_id": "RX1",
+            "group": "residents",
+            "session_id": "RS1",
+            "participant_id": "R01",
+            "code_ids": "R8.D3.a",
+            "text": "사업단 다툼이 잦아들었어요.",
+        },
+    )
+    after = fw_analysis.grid(fw, qual.load_corpus(folder)).set_index("cell_id")
+    diff = after[["n_practitioners", "n_residents"]] - before[["n_practitioners", "n_residents"]]
     changed = diff[(diff != 0).any(axis=1)]
-    assert changed.to_dict("index") == {"C05": {"n_practitioners": 1, "n_residents": 0},
-                                        "C10": {"n_practitioners": 0, "n_residents": 1}}
+    assert changed.to_dict("index") == {
+        "C05": {"n_practitioners": 1, "n_residents": 0},
+        "C10": {"n_practitioners": 0, "n_residents": 1},
+    }
 
 
 def test_parent_matches_are_reported_per_link(fw, corpus):
-    seg = F.evidence_segments(fw, corpus)
+    seg = fw_analysis.evidence_segments(fw, corpus)
     # residents' 표 Ⅳ-8 quotes are coded at the theme: R8.D6 has 4 quotes, shared by its linked codes
     d6 = seg[seg["code_id"].isin(["R8.D6.a", "R8.D6.d"])]
     assert d6.groupby("code_id")["quote_id"].nunique().to_dict() == {"R8.D6.a": 4, "R8.D6.d": 4}
     assert set(d6["match"]) == {"parent"}
-    table = F.evidence_table(fw, corpus)
+    table = ch5.evidence_table(fw, corpus)
     assert len(table) == len(fw.evidence)
     assert table.loc[table["코드"] == "R8.D6.d", "인용 수"].item() == 4
 
@@ -172,8 +207,8 @@ def test_unknown_code_names_file_column_and_row(corpus, tmp_path):
     ev = pd.read_csv(folder / "evidence.csv", dtype=str, keep_default_na=False)
     ev.loc[4, "code_id"] = "P9.9"
     ev.to_csv(folder / "evidence.csv", index=False)
-    with pytest.raises(F.FrameworkError) as e:
-        F.load_framework(folder, codes=corpus.codes)
+    with pytest.raises(fw_inputs.FrameworkError) as e:
+        fw_inputs.load_framework(folder, codes=corpus.codes)
     msg = str(e.value)
     assert "evidence.csv" in msg and "'code_id'" in msg and "6행" in msg and "P9.9" in msg and "unknown code" in msg
 
@@ -188,8 +223,8 @@ def test_bad_cells_and_indicators_are_refused_whole(corpus, tmp_path):
     ind.loc[1, "cell_id"] = "C99"
     ind.loc[2, "indicator"] = "happiness"
     ind.to_csv(folder / "indicators.csv", index=False)
-    with pytest.raises(F.FrameworkError) as e:
-        F.load_framework(folder, codes=corpus.codes)
+    with pytest.raises(fw_inputs.FrameworkError) as e:
+        fw_inputs.load_framework(folder, codes=corpus.codes)
     msg = str(e.value)
     assert "cells.csv: 열 'stage' 2행의 값 '말기'" in msg
     assert "cells.csv: 열 'subdomain' 6행" in msg
@@ -200,37 +235,40 @@ def test_bad_cells_and_indicators_are_refused_whole(corpus, tmp_path):
 def test_missing_file_and_code_of_another_group(corpus, tmp_path):
     folder = _copy_framework(tmp_path)
     (folder / "indicators.csv").unlink()
-    with pytest.raises(F.FrameworkError, match="indicators.csv: 파일이 없습니다 / file not found"):
-        F.load_framework(folder)
+    with pytest.raises(fw_inputs.FrameworkError, match="indicators.csv: 파일이 없습니다 / file not found"):
+        fw_inputs.load_framework(folder)
     folder2 = _copy_framework(tmp_path / "b")
     ev = pd.read_csv(folder2 / "evidence.csv", dtype=str, keep_default_na=False)
     ev.loc[0, "group"] = "residents"  # P3.1.a is a practitioners' code
     ev.to_csv(folder2 / "evidence.csv", index=False)
-    with pytest.raises(F.FrameworkError, match=r"evidence.csv: 열 'group' 2행"):
-        F.load_framework(folder2, codes=corpus.codes)
+    with pytest.raises(fw_inputs.FrameworkError, match=r"evidence.csv: 열 'group' 2행"):
+        fw_inputs.load_framework(folder2, codes=corpus.codes)
     # loaded without a codebook, the evidence is checked again when counted
-    fw2 = F.load_framework(folder2)
-    with pytest.raises(F.FrameworkError, match="2행: 코드 'P3.1.a'는 코드북에서 'practitioners' 집단"):
-        F.evidence_counts(fw2, corpus)
+    fw2 = fw_inputs.load_framework(folder2)
+    with pytest.raises(fw_inputs.FrameworkError, match="2행: 코드 'P3.1.a'는 코드북에서 'practitioners' 집단"):
+        fw_analysis.evidence_counts(fw2, corpus)
 
 
 def test_grid_table_and_figures(fw, corpus):
     import matplotlib
 
-    from jahwal.figures import set_theme
+    from jahwal.display.figures import set_theme
 
     matplotlib.use("Agg")
     set_theme()
-    g = F.grid(fw, corpus)
-    t = F.grid_table(g)
+    g = fw_analysis.grid(fw, corpus)
+    t = ch5.grid_table(g)
     assert t.columns.tolist() == ["단계", "영역", "성과", "내용", "실무자 인용", "주민 인용", "근거", "지표", "배치"]
     assert t["단계"].tolist()[:2] == ["초기성과", "초기성과"] and t["단계"].iloc[-1] == "후속성과"
-    s = F.grid_summary(g)
-    assert s["n_cells"] == 21 and s["n_common"] + s["n_practitioners_only"] + s["n_residents_only"] + s["n_without_evidence"] == 21
-    fig = F.grid_figure(g, ("중간", "지속"))
+    s = fw_analysis.grid_summary(g)
+    assert (
+        s["n_cells"] == 21
+        and s["n_common"] + s["n_practitioners_only"] + s["n_residents_only"] + s["n_without_evidence"] == 21
+    )
+    fig = ch5.grid_figure(g, ("중간", "지속"))
     assert len(fig.axes) == 2  # grid and colour bar
     with pytest.raises(ValueError, match="단계"):
-        F.grid_figure(g, ("말기",))
+        ch5.grid_figure(g, ("말기",))
 
 
 # ---------------------------------------------------------------- indicators equal Chapter Ⅲ
@@ -253,7 +291,7 @@ def test_rate_and_mean_indicators_equal_the_stage_functions(small_extract, value
 
 def test_gap_indicators_equal_compare_groups_and_chapter_III_tests(small_extract, values):
     v = values.set_index(["indicator", "year"])
-    for key, spec in F.INDICATORS.items():
+    for key, spec in fw_inputs.INDICATORS.items():
         if spec.kind != "gap":
             continue
         for year in (2019, 2022):
@@ -265,69 +303,74 @@ def test_gap_indicators_equal_compare_groups_and_chapter_III_tests(small_extract
             r = compare_groups(data, spec.outcome, col).iloc[0]
             assert v.at[(key, year), "value"] == r["diff"], key
             assert v.at[(key, year), "p"] == r["p"], key
-    tests = chapter3.outcome_tests(small_extract, 2022).set_index("table_id")
-    for key, spec in F.INDICATORS.items():
+    tests = outcomes.outcome_tests(small_extract, 2022).set_index("table_id")
+    for key, spec in fw_inputs.INDICATORS.items():
         if spec.kind == "gap" and not tests.at[spec.reference, "suppressed"]:
             assert v.at[(key, 2022), "value"] == tests.at[spec.reference, "diff"], spec.reference
 
 
 def test_suppression_trends_and_table(fw, values):
-    m = F.mark_suppressed(values, 10)
-    gaps = m[m["indicator"].map(lambda k: F.INDICATORS[k].kind == "gap")]
+    m = ch5.mark_suppressed(values, 10)
+    gaps = m[m["indicator"].map(lambda k: fw_inputs.INDICATORS[k].kind == "gap")]
     assert (gaps["suppressed"] == (gaps[["n1", "n2"]].min(axis=1) < 10)).all()
-    huge = F.mark_suppressed(values, 10**9)
+    huge = ch5.mark_suppressed(values, 10**9)
     assert huge["suppressed"].all()
-    tr = F.indicator_trends(huge)
+    tr = fw_analysis.indicator_trends(huge)
     assert (tr["direction"] == "–").all()
-    table = F.indicator_table(fw, huge, tr)
+    table = ch5.indicator_table(fw, huge, tr)
     year_cols = [c for c in table.columns if c.endswith("년")]
     assert year_cols == ["2019년", "2020년", "2021년", "2022년"]
     assert (table[year_cols] == "x").all().all()
-    tr = F.indicator_trends(m)
+    tr = fw_analysis.indicator_trends(m)
     shown = m[(m["indicator"] == "assessment_rate") & ~m["suppressed"]].sort_values("year")
     row = tr.set_index("indicator").loc["assessment_rate"]
     assert row["change"] == pytest.approx(shown["value"].iloc[-1] - shown["value"].iloc[0])
     assert row["slope"] == pytest.approx(np.polyfit(shown["year"], shown["value"], 1)[0])
     with pytest.raises(ValueError, match="mark_suppressed"):
-        F.indicator_trends(values)
+        fw_analysis.indicator_trends(values)
 
 
 def test_unknown_indicator_is_a_value_error(small_extract):
     with pytest.raises(ValueError, match="알 수 없는 지표"):
-        F.indicator_values(small_extract, ["happiness"])
+        fw_analysis.indicator_values(small_extract, ["happiness"])
 
 
 # ---------------------------------------------------------------- Chapter Ⅰ design data
 def test_design_files_load_and_link_to_code_and_contract():
-    d = F.load_design(FW)
+    d = fw_inputs.load_design(FW)
     assert len(d["process"]) == 6  # 그림 Ⅰ-1: six stages
     assert len(d["selection"]) == 5  # 그림 Ⅰ-2: five steps
     assert len(d["data_scope"]) == 4  # 표 Ⅰ-1: four groups of data
     crit = d["fgi_criteria"]
     # 표 Ⅰ-2: two selection and three exclusion criteria; 표 Ⅰ-3: three and two
     assert crit.groupby(["group", "kind"]).size().to_dict() == {
-        ("practitioners", "구성"): 1, ("practitioners", "선정"): 2, ("practitioners", "제외"): 3,
-        ("residents", "구성"): 1, ("residents", "선정"): 3, ("residents", "제외"): 2}
+        ("practitioners", "구성"): 1,
+        ("practitioners", "선정"): 2,
+        ("practitioners", "제외"): 3,
+        ("residents", "구성"): 1,
+        ("residents", "선정"): 3,
+        ("residents", "제외"): 2,
+    }
     for f in d["processing_rules"]["functions"].str.split(";").explode():
-        assert callable(F.resolve_function(f))
-    table = F.processing_rules_table(d, NotebookParameters().model_dump())
+        assert callable(fw_inputs.resolve_function(f))
+    table = ch1.processing_rules_table(d, NotebookParameters().model_dump())
     assert "window_start = 2019-01, window_end = 2022-12" in table["매개변수"].tolist()
     assert "suppression_threshold = 10" in table["매개변수"].tolist()
     with pytest.raises(ValueError, match="매개변수 값이 없습니다"):
-        F.processing_rules_table(d, {})
+        ch1.processing_rules_table(d, {})
 
 
 def test_design_errors_name_the_row(tmp_path):
     folder = _copy_framework(tmp_path)
     rules = pd.read_csv(folder / "design" / "processing_rules.csv", dtype=str, keep_default_na=False)
-    rules.loc[1, "functions"] = "jahwal.contract.no_such_function"
+    rules.loc[1, "functions"] = "jahwal.inputs.contract.no_such_function"
     rules.loc[2, "parameters"] = "window_begin"
     rules.to_csv(folder / "design" / "processing_rules.csv", index=False)
     scope = pd.read_csv(folder / "design" / "data_scope.csv", dtype=str, keep_default_na=False)
     scope.loc[0, "extract_columns"] += ";participants.education"
     scope.to_csv(folder / "design" / "data_scope.csv", index=False)
-    with pytest.raises(F.FrameworkError) as e:
-        F.load_design(folder)
+    with pytest.raises(fw_inputs.FrameworkError) as e:
+        fw_inputs.load_design(folder)
     msg = str(e.value)
     assert "processing_rules.csv: 열 'functions' 3행" in msg
     assert "processing_rules.csv: 열 'parameters' 4행의 'window_begin'" in msg
@@ -335,21 +378,21 @@ def test_design_errors_name_the_row(tmp_path):
 
 
 def test_tenure_criterion_against_tables_IV_1_and_IV_6(corpus):
-    d = F.load_design(FW)
-    check = F.fgi_tenure_check(d, corpus.participants).set_index("group")
+    d = fw_inputs.load_design(FW)
+    check = fw_analysis.fgi_tenure_check(d, corpus.participants).set_index("group")
     # 표 Ⅳ-1: practitioners 13 (11개월) and 16 (9개월); 표 Ⅳ-6: resident 8 (10개월) fall short of one year
     assert check.loc["practitioners", ["n_participants", "n_below"]].tolist() == [22, 2]
     assert check.loc["residents", ["n_participants", "n_below"]].tolist() == [25, 1]
 
 
 def test_extract_counts_follow_the_loading_rules(small_extract):
-    c = F.extract_counts(small_extract).set_index("year")
+    c = fw_analysis.extract_counts(small_extract).set_index("year")
     assert c["participants_n"].to_dict() == small_extract.participants.groupby("year").size().to_dict()
     ia = stages.intake_assessment_by_year(small_extract).set_index("year")
     assert c["stages_n"].to_dict() == ia["intake_n"].to_dict()
     cy = stages.counselling_by_year(small_extract).set_index("year")
     assert c.loc[cy.index, "counselled_n"].to_dict() == cy["persons_n"].to_dict()
-    t = F.extract_counts_table(small_extract, 10**9)
+    t = ch1.extract_counts_table(small_extract, 10**9)
     assert (t["상담 경험자"] == "x").all() and (t["상담 건수"] != "x").all()
 
 
@@ -409,7 +452,9 @@ def test_every_cross_reference_of_my_pages_resolves():
                     base = (path.parent / target).resolve()
                     assert base.with_suffix(".md").exists() or base.with_suffix(".ipynb").exists(), (path.name, target)
                 else:
-                    assert target in labels, f"{path.name}: {{{role}}}`{target}` is not defined by any :name: or (label)="
+                    assert target in labels, (
+                        f"{path.name}: {{{role}}}`{target}` is not defined by any :name: or (label)="
+                    )
     assert seen >= 30
 
 

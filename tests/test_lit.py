@@ -1,4 +1,5 @@
-"""Tests for jahwal.lit: the Chapter Ⅱ literature matrix, policy tables and PRISMA checks."""
+"""Tests for jahwal.inputs.literature: the Chapter Ⅱ literature matrix, policy tables and PRISMA checks."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,12 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file, parse_string
 
-from jahwal import lit
-from jahwal.params import NotebookParameters, ParamsError, load_params
+from jahwal.analysis import literature as lit_analysis
+from jahwal.chapters import ch2
+from jahwal.inputs import literature as lit_inputs
+from jahwal.publish import bibtex
+from jahwal.study import prisma
+from jahwal.study.params import NotebookParameters, ParamsError, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 LIT = ROOT / "data" / "literature"
@@ -19,17 +24,17 @@ LIT = ROOT / "data" / "literature"
 
 @pytest.fixture(scope="module")
 def matrix() -> pd.DataFrame:
-    return lit.load_matrix(LIT)
+    return lit_inputs.load_matrix(LIT)
 
 
 @pytest.fixture(scope="module")
 def vocab() -> pd.DataFrame:
-    return lit.load_vocabulary(LIT)
+    return lit_inputs.load_vocabulary(LIT)
 
 
 @pytest.fixture(scope="module")
 def research(matrix) -> pd.DataFrame:
-    return lit.filter_matrix(matrix, work_types=["research"])
+    return lit_analysis.filter_matrix(matrix, work_types=["research"])
 
 
 @pytest.fixture
@@ -55,7 +60,7 @@ def test_matrix_counts_overseas_domestic_documents(matrix):
 
 
 def test_every_matrix_row_has_a_bib_entry_and_nothing_else(matrix):
-    bib = lit.load_bibliography(LIT)
+    bib = lit_inputs.load_bibliography(LIT)
     assert set(matrix["bibtex_key"]) == set(bib["bibtex_key"])
     years = dict(zip(bib["bibtex_key"], bib["year"]))
     for key, year in zip(matrix["bibtex_key"], matrix["year"]):
@@ -89,19 +94,19 @@ def test_region_follows_country(matrix):
 
 
 def test_filter_by_country_code_or_label_and_years(matrix):
-    by_code = lit.filter_matrix(matrix, countries=["GB"])
-    by_label = lit.filter_matrix(matrix, countries=["영국"])
+    by_code = lit_analysis.filter_matrix(matrix, countries=["GB"])
+    by_label = lit_analysis.filter_matrix(matrix, countries=["영국"])
     assert by_code["id"].tolist() == by_label["id"].tolist()
     assert len(by_code) == 7
-    recent = lit.filter_matrix(matrix, year_min=2020, year_max=2023)
+    recent = lit_analysis.filter_matrix(matrix, year_min=2020, year_max=2023)
     assert recent["year"].between(2020, 2023).all() and len(recent) == 16
-    assert lit.filter_matrix(matrix, countries=[])["id"].tolist() == matrix["id"].tolist()
+    assert lit_analysis.filter_matrix(matrix, countries=[])["id"].tolist() == matrix["id"].tolist()
     with pytest.raises(ValueError, match="ZZ"):
-        lit.filter_matrix(matrix, countries=["ZZ"])
+        lit_analysis.filter_matrix(matrix, countries=["ZZ"])
     with pytest.raises(ValueError, match="year_min"):
-        lit.filter_matrix(matrix, year_min=2020, year_max=2010)
+        lit_analysis.filter_matrix(matrix, year_min=2020, year_max=2010)
     with pytest.raises(ValueError, match="목록"):
-        lit.filter_matrix(matrix, countries="KR")
+        lit_analysis.filter_matrix(matrix, countries="KR")
 
 
 # ------------------------------------------------------------------ tables of the chapter equal the matrix
@@ -113,7 +118,7 @@ def _count(m: pd.DataFrame, dim: str, **where) -> int:
 
 
 def test_evidence_map_counts_equal_the_matrix(research, vocab):
-    em = lit.evidence_map(research, vocab)
+    em = lit_analysis.evidence_map(research, vocab)
     assert len(em) == research["country"].nunique() * 14
     for r in em.itertuples():
         assert r.n_works == _count(research, r.dimension, country=r.group), (r.group, r.dimension)
@@ -123,16 +128,16 @@ def test_evidence_map_counts_equal_the_matrix(research, vocab):
 
 
 def test_method_period_table_sums_to_the_matrix(research, vocab):
-    t = lit.works_by_method_period(research, vocab)
+    t = lit_analysis.works_by_method_period(research, vocab)
     assert t["n_works"].sum() == len(research) == 70
     early = t[t["period"] == "1999년 이전"].set_index("method")["n_works"].to_dict()
     assert early == {"not_reported": 3, "economic": 1}
-    unknown = int(t.loc[t["period"] == lit.UNKNOWN_PERIOD, "n_works"].sum())
+    unknown = int(t.loc[t["period"] == lit_analysis.UNKNOWN_PERIOD, "n_works"].sum())
     assert unknown == int(research["year"].isna().sum()) == 4
 
 
 def test_dimension_contrast_counts_equal_the_matrix(research, vocab):
-    c = lit.dimension_contrast(research, vocab).set_index("dimension")
+    c = lit_analysis.dimension_contrast(research, vocab).set_index("dimension")
     coded = research[research["dimensions"].map(len) > 0]
     base_o = int((coded["region"] == "해외").sum())
     base_d = int((coded["region"] == "국내").sum())
@@ -141,70 +146,76 @@ def test_dimension_contrast_counts_equal_the_matrix(research, vocab):
         assert c.at[dim, "n_overseas"] == _count(research, dim, region="해외")
         assert c.at[dim, "n_domestic"] == _count(research, dim, region="국내")
     assert c.at["process", "pct_domestic"] == pytest.approx(100 * 21 / base_d)
-    assert lit.top_dimension(c.reset_index(), "국내")["dimension"] == "process"
-    assert lit.top_dimension(c.reset_index(), "해외")["dimension"] == "employment"
+    assert lit_analysis.top_dimension(c.reset_index(), "국내")["dimension"] == "process"
+    assert lit_analysis.top_dimension(c.reset_index(), "해외")["dimension"] == "employment"
 
 
 def test_matrix_table_has_one_row_per_work(matrix):
-    t = lit.matrix_table(matrix)
+    t = ch2.matrix_table(matrix)
     assert len(t) == 84 and t["BibTeX 키"].tolist() == matrix["bibtex_key"].tolist()
     assert t.loc[t["BibTeX 키"] == "southplains_top", "문헌"].item().endswith("(연도 미상)")
 
 
 def test_citation_list_cites_every_row(matrix):
-    md = lit.citation_list_md(matrix, region="해외")
+    md = ch2.citation_list_md(matrix, region="해외")
     keys = re.findall(r"\{cite:t\}`([^`]+)`", md)
     assert keys == matrix.loc[matrix["region"] == "해외", "bibtex_key"].tolist()
 
 
 # ------------------------------------------------------------------ policy tables (report numbers)
 def test_tab_II_7_totals_match_the_reported_coverage():
-    staff = lit.load_policy(LIT, "staff")
-    ind = lit.load_policy(LIT, "indicators")
+    staff = lit_inputs.load_policy(LIT, "staff")
+    ind = lit_inputs.load_policy(LIT, "indicators")
     assert staff["province"].nunique() == 16 and "세종" not in set(staff["province"])
-    tot = lit.staff_totals(staff, lit.indicator_value(ind, "centres_total"))
+    tot = lit_analysis.staff_totals(staff, lit_analysis.indicator_value(ind, "centres_total"))
     assert tot[["centres", "persons"]].values.tolist() == [[125, 125], [164, 164], [142, 146]]
     assert tot["pct_centres"].round(1).tolist() == [50.0, 65.6, 56.8]
-    table = lit.staff_table(staff)
+    table = ch2.staff_table(staff)
     assert table.iloc[-1, 1:].tolist() == [125, 125, 164, 164, 142, 146]
 
 
 def test_tab_II_8_roles_per_holder():
-    roles = lit.load_policy(LIT, "team_roles")
-    t = lit.team_roles_table(roles)
-    assert t["담당자"].tolist() == ["센터장(또는 실장)", "자활사례관리사", "게이트웨이 전담관리자", "통장사례관리사", "자활사업팀"]
+    roles = lit_inputs.load_policy(LIT, "team_roles")
+    t = ch2.team_roles_table(roles)
+    assert t["담당자"].tolist() == [
+        "센터장(또는 실장)",
+        "자활사례관리사",
+        "게이트웨이 전담관리자",
+        "통장사례관리사",
+        "자활사업팀",
+    ]
     assert t["역할 수"].tolist() == [5, 7, 9, 9, 4]
     assert (roles["source_page"] == "5").all()
 
 
 def test_fig_II_3_procedure_has_six_stages():
-    proc = lit.load_policy(LIT, "procedure")
+    proc = lit_inputs.load_policy(LIT, "procedure")
     assert proc.groupby("step").size().tolist() == [3, 5, 2, 3, 3, 1]
-    t = lit.procedure_table(proc)
+    t = ch2.procedure_table(proc)
     assert t["단계"].iloc[0] == "STEP 01 인테이크" and len(t) == 17
 
 
 def test_tab_II_14_three_plans_five_tasks_each():
-    plans = lit.load_policy(LIT, "plans")
-    t = lit.plans_table(plans)
+    plans = lit_inputs.load_policy(LIT, "plans")
+    t = ch2.plans_table(plans)
     assert list(t.columns) == ["구분", "제1차 기본계획", "제2차 기본계획", "제3차 기본계획"]
     assert t.iloc[0, 1:].tolist() == ["2018–2020년", "2021–2023년", "2024–2026년"]
     assert len(t) == 7 and (t.iloc[2:, 1:] != "").all().all()
 
 
 def test_tab_II_12_award_totals_and_II_9_II_10_series():
-    awards = lit.load_policy(LIT, "awards")
-    t = lit.awards_table(awards).set_index("연도")
+    awards = lit_inputs.load_policy(LIT, "awards")
+    t = ch2.awards_table(awards).set_index("연도")
     assert t["합계"].tolist() == [276, 254, 286]
     assert pd.isna(t.loc["2021년", "실패사례"])
-    ind = lit.load_policy(LIT, "indicators")
-    assert lit.indicator_series(ind, "cm_budget")["value"].tolist() == [1740000, 1756000, 2100000, 2515000]
-    assert lit.indicator_table(ind, "case_managers", "배치").iloc[0, 1:].tolist() == [60, 77, 90, 125]
+    ind = lit_inputs.load_policy(LIT, "indicators")
+    assert lit_analysis.indicator_series(ind, "cm_budget")["value"].tolist() == [1740000, 1756000, 2100000, 2515000]
+    assert ch2.indicator_table(ind, "case_managers", "배치").iloc[0, 1:].tolist() == [60, 77, 90, 125]
 
 
 def test_policy_keys_resolve():
-    keys = set(lit.load_bibliography(LIT)["bibtex_key"])
-    events = lit.load_policy(LIT, "timeline")
+    keys = set(lit_inputs.load_bibliography(LIT)["bibtex_key"])
+    events = lit_inputs.load_policy(LIT, "timeline")
     cited = {k for cell in events["bibtex_keys"] for k in cell.split("; ") if k}
     assert cited <= keys and "mohw2023plan" in cited
 
@@ -225,7 +236,7 @@ def _cited_keys() -> dict[str, set[str]]:
 
 
 def test_every_cited_key_resolves():
-    keys = set(lit.load_bibliography(LIT)["bibtex_key"])
+    keys = set(lit_inputs.load_bibliography(LIT)["bibtex_key"])
     cited = _cited_keys()
     missing = {f: sorted(k - keys) for f, k in cited.items() if k - keys}
     assert not missing, f"references.bib에 없는 인용 키 / unresolved citation keys: {missing}"
@@ -239,33 +250,46 @@ def test_bibliography_page_lists_all_works():
 
 # ------------------------------------------------------------------ PRISMA
 VALID = dict(
-    database_results=120, register_results=0, duplicates=20, excluded_automatic=0, excluded_other=0,
-    records_screened=100, records_excluded=70, reports_sought=30, reports_not_retrieved=2,
-    reports_assessed=28, reports_excluded={"대상 불일치": 6, "성과 미보고": 4}, other_results=12,
-    other_sought=10, other_not_retrieved=1, other_assessed=9, other_excluded={"중복 보고": 3},
-    reports_included=24, studies_included=22,
+    database_results=120,
+    register_results=0,
+    duplicates=20,
+    excluded_automatic=0,
+    excluded_other=0,
+    records_screened=100,
+    records_excluded=70,
+    reports_sought=30,
+    reports_not_retrieved=2,
+    reports_assessed=28,
+    reports_excluded={"대상 불일치": 6, "성과 미보고": 4},
+    other_results=12,
+    other_sought=10,
+    other_not_retrieved=1,
+    other_assessed=9,
+    other_excluded={"중복 보고": 3},
+    reports_included=24,
+    studies_included=22,
 )
 
 
 def test_prisma_valid_counts_pass_every_check():
-    checks = lit.check_prisma(VALID)
+    checks = prisma.check_prisma(VALID)
     assert checks["status"].eq("ok").all() and len(checks) == 7
     assert checks.set_index("check").at["reports_included", "expected"] == 24
-    assert lit.prisma_status_ko(VALID).endswith("모두 맞습니다")
-    lit.validate_prisma(VALID)
+    assert ch2.prisma_status_ko(VALID).endswith("모두 맞습니다")
+    lit_analysis.validate_prisma(VALID)
 
 
 def test_prisma_not_reported_is_said_not_invented():
-    checks = lit.check_prisma(None)
+    checks = prisma.check_prisma(None)
     assert checks["status"].eq("not_reported").all()
     assert checks["expected"].isna().all() and checks["observed"].isna().all()
-    assert lit.prisma_status_ko(None) == "보고되지 않았습니다"
-    texts = [t.get_text() for t in lit.plot_prisma(None).axes[0].texts]
+    assert ch2.prisma_status_ko(None) == "보고되지 않았습니다"
+    texts = [t.get_text() for t in ch2.plot_prisma(None).axes[0].texts]
     assert sum("보고되지 않음" in t for t in texts) >= 9 and not any(re.search(r"n = \d", t) for t in texts)
 
 
 def test_prisma_diagram_shows_the_counts():
-    texts = "\n".join(t.get_text() for t in lit.plot_prisma(VALID).axes[0].texts)
+    texts = "\n".join(t.get_text() for t in ch2.plot_prisma(VALID).axes[0].texts)
     assert "n = 120" in texts and "대상 불일치: n = 6" in texts and "기타 방법" in texts
 
 
@@ -282,25 +306,27 @@ def test_prisma_diagram_shows_the_counts():
 )
 def test_prisma_counts_that_do_not_add_up(change, box):
     bad = {**VALID, **change}
-    checks = lit.check_prisma(bad).set_index("check")
+    checks = prisma.check_prisma(bad).set_index("check")
     assert checks.at[box, "status"] == "fail"
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.validate_prisma(bad, source="params/x.yml: parameters.prisma")
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_analysis.validate_prisma(bad, source="params/x.yml: parameters.prisma")
     msg = str(err.value)
     assert "params/x.yml" in msg and f"'{box}'" in msg and "계산값" in msg and "expected" in msg
 
 
 def test_prisma_rejects_negative_or_unknown_fields():
     with pytest.raises(ValueError, match="duplicates"):
-        lit.check_prisma({**VALID, "duplicates": -1})
+        prisma.check_prisma({**VALID, "duplicates": -1})
     with pytest.raises(ValueError, match="recrods_screened"):
-        lit.check_prisma({"recrods_screened": 1})
+        prisma.check_prisma({"recrods_screened": 1})
 
 
 def test_prisma_in_the_parameter_file(tmp_path):
     assert load_params(ROOT / "params" / "report-2023.yml", root=ROOT, check_paths=False).parameters.prisma is None
     good = tmp_path / "good.yml"
-    body = "study: {id: x, title: t, author: a, copyright: c}\nparameters:\n  prisma: " + json.dumps(VALID, ensure_ascii=False)
+    body = "study: {id: x, title: t, author: a, copyright: c}\nparameters:\n  prisma: " + json.dumps(
+        VALID, ensure_ascii=False
+    )
     good.write_text(body + "\n", encoding="utf-8")
     assert load_params(good, check_paths=False).parameters.prisma.reports_included == 24
     bad = tmp_path / "bad.yml"
@@ -308,7 +334,9 @@ def test_prisma_in_the_parameter_file(tmp_path):
     with pytest.raises(ParamsError) as err:
         load_params(bad, check_paths=False)
     msg = str(err.value)
-    assert str(bad) in msg and "parameters.prisma" in msg and "records_screened" in msg and "계산값 100, 보고값 90" in msg
+    assert (
+        str(bad) in msg and "parameters.prisma" in msg and "records_screened" in msg and "계산값 100, 보고값 90" in msg
+    )
 
 
 # ------------------------------------------------------------------ bad input
@@ -316,8 +344,8 @@ def test_duplicate_id_names_file_and_rows(folder):
     path = folder / "matrix.csv"
     first = pd.read_csv(path, dtype=str).loc[1, "id"]
     _edit(path, 4, "id", first)
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_matrix(folder)
     msg = str(err.value)
     assert f"{path} 3, 4행" in msg and repr(first) in msg and "중복" in msg and "duplicate" in msg
 
@@ -326,8 +354,8 @@ def test_unknown_vocabulary_term_names_row_and_term(folder):
     path = folder / "matrix.csv"
     _edit(path, 5, "outcome_dimensions", "process;welbeing")
     _edit(path, 7, "method", "survey")
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_matrix(folder)
     msg = str(err.value)
     assert f"{path} 5행 (id O04), 열 'outcome_dimensions'" in msg and "'welbeing'" in msg
     assert f"{path} 7행 (id O06), 열 'method'" in msg and "'survey'" in msg
@@ -336,8 +364,8 @@ def test_unknown_vocabulary_term_names_row_and_term(folder):
 
 def test_row_without_bib_entry_names_key_and_row(folder):
     _edit(folder / "matrix.csv", 10, "bibtex_key", "nosuchwork2001")
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_matrix(folder)
     msg = str(err.value)
     assert "matrix.csv 10행 (id O09), 열 'bibtex_key'" in msg and "'nosuchwork2001'" in msg and "references.bib" in msg
 
@@ -346,16 +374,16 @@ def test_bib_entry_removed_is_caught(folder):
     bib = folder / "references.bib"
     text = bib.read_text(encoding="utf-8")
     bib.write_text(re.sub(r"@misc\{leung2004,.*?\n\}\n", "", text, flags=re.S), encoding="utf-8")
-    with pytest.raises(lit.LiteratureError, match=r"leung2004"):
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError, match=r"leung2004"):
+        lit_inputs.load_matrix(folder)
 
 
 def test_year_and_region_mismatch(folder):
     path = folder / "matrix.csv"
     _edit(path, 2, "year", "2007")
     _edit(path, 3, "region", "국내")
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_matrix(folder)
     msg = str(err.value)
     assert "2행 (id O01), 열 'year'" in msg and "3행 (id O02), 열 'region'" in msg
 
@@ -364,8 +392,8 @@ def test_unknown_country_and_bad_lines_via_schema(folder):
     path = folder / "matrix.csv"
     _edit(path, 6, "country", "ZZ")
     _edit(path, 8, "source_lines", "l.722")
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_matrix(folder)
     msg = str(err.value)
     assert f"{path} 6행 (id O05), 열 'country'" in msg and "'ZZ'" in msg
     assert f"{path} 8행 (id O07), 열 'source_lines'" in msg
@@ -373,44 +401,46 @@ def test_unknown_country_and_bad_lines_via_schema(folder):
 
 def test_missing_file_and_column(folder):
     (folder / "vocabulary.csv").unlink()
-    with pytest.raises(lit.LiteratureError, match="vocabulary.csv"):
-        lit.load_matrix(folder)
+    with pytest.raises(lit_inputs.LiteratureError, match="vocabulary.csv"):
+        lit_inputs.load_matrix(folder)
     df = pd.read_csv(LIT / "policy_plans.csv", dtype=str).drop(columns=["text"])
     df.to_csv(folder / "policy_plans.csv", index=False)
-    with pytest.raises(lit.LiteratureError, match=r"policy_plans.csv.*text"):
-        lit.load_policy(folder, "plans")
+    with pytest.raises(lit_inputs.LiteratureError, match=r"policy_plans.csv.*text"):
+        lit_inputs.load_policy(folder, "plans")
 
 
 def test_policy_table_errors_name_file_and_row(folder):
     _edit(folder / "policy_awards.csv", 3, "entries", "48")
-    with pytest.raises(lit.LiteratureError) as err:
-        lit.load_policy(folder, "awards")
+    with pytest.raises(lit_inputs.LiteratureError) as err:
+        lit_inputs.load_policy(folder, "awards")
     assert "policy_awards.csv 2행" in str(err.value) and "276" in str(err.value)
     _edit(folder / "policy_team_roles.csv", 4, "bibtex_key", "nomanual2023")
-    with pytest.raises(lit.LiteratureError, match=r"policy_team_roles.csv 4행.*nomanual2023"):
-        lit.load_policy(folder, "team_roles")
+    with pytest.raises(lit_inputs.LiteratureError, match=r"policy_team_roles.csv 4행.*nomanual2023"):
+        lit_inputs.load_policy(folder, "team_roles")
 
 
 # ------------------------------------------------------------------ command, figures, parameters
 def test_lit_check_command(capsys, folder):
-    assert lit.main(["check", str(LIT)]) == 0
+    assert lit_inputs.main(["check", str(LIT)]) == 0
     out = capsys.readouterr().out
     assert "문헌 84편" in out and "해외 31" in out and "국내 39" in out and "모두 통과" in out
     _edit(folder / "matrix.csv", 5, "outcome_dimensions", "welbeing")
-    assert lit.main(["check", str(folder)]) == 2
+    assert lit_inputs.main(["check", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "matrix.csv 5행" in err and "welbeing" in err
 
 
 def test_figures_have_korean_labels(research, vocab):
-    fig = lit.plot_evidence_map(lit.evidence_map(research, vocab))
+    fig = ch2.plot_evidence_map(lit_analysis.evidence_map(research, vocab))
     assert fig.axes[0].get_xlabel() == "성과 차원" and "한국" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    fig = lit.plot_dimension_contrast(lit.dimension_contrast(research, vocab))
+    fig = ch2.plot_dimension_contrast(lit_analysis.dimension_contrast(research, vocab))
     assert fig.axes[0].get_xlabel().startswith("해당 차원")
-    fig = lit.plot_method_period(lit.works_by_method_period(research, vocab))
+    fig = ch2.plot_method_period(lit_analysis.works_by_method_period(research, vocab))
     assert fig.axes[0].get_ylabel() == "문헌 수"
-    events = lit.load_policy(LIT, "timeline")
-    fig = lit.plot_policy_timeline(events, lit.load_policy(LIT, "indicators"), lit.load_policy(LIT, "staff"))
+    events = lit_inputs.load_policy(LIT, "timeline")
+    fig = ch2.plot_policy_timeline(
+        events, lit_inputs.load_policy(LIT, "indicators"), lit_inputs.load_policy(LIT, "staff")
+    )
     assert len(fig.axes[0].texts) == len(events) == 15
 
 
@@ -421,10 +451,10 @@ def test_notebook_parameters_default_to_the_2023_study():
 
 
 def test_korean_citation_styles_join_hangul_names():
-    lit.register_bibtex_styles()
+    bibtex.register_bibtex_styles()
     import pybtex.plugin
 
-    style = pybtex.plugin.find_plugin("pybtex.style.formatting", lit.KO_BIBLIOGRAPHY_STYLE)()
+    style = pybtex.plugin.find_plugin("pybtex.style.formatting", bibtex.KO_BIBLIOGRAPHY_STYLE)()
     bib = parse_file(str(LIT / "references.bib"))
     text = {e.key: e.text.render_as("text") for e in style.format_entries(bib.entries.values())}
     assert text["baekhy2013"].startswith("백학영·김경휘. 2013")
@@ -434,4 +464,4 @@ def test_korean_citation_styles_join_hangul_names():
     assert "2023년 자활사업안내(Ⅰ)" in text["mohw2023guide"]
     from sphinxcontrib.bibtex.plugin import find_plugin
 
-    assert find_plugin("sphinxcontrib.bibtex.style.referencing", lit.KO_REFERENCE_STYLE) is not None
+    assert find_plugin("sphinxcontrib.bibtex.style.referencing", bibtex.KO_REFERENCE_STYLE) is not None

@@ -4,6 +4,7 @@ Each notebook of the TOC gets the study's parameters injected the way the build
 does it (papermill's ``injected-parameters`` cell), with the data paths pointing
 at a small extract, and runs with the repository root as working directory.
 """
+
 from __future__ import annotations
 
 import os
@@ -12,13 +13,13 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 import papermill as pm
+import pytest
 
-from jahwal import synth
-from jahwal.build import declared_parameters
-from jahwal.params import load_params
-from jahwal.toc import toc_notebooks
+from jahwal.inputs import synth
+from jahwal.publish.build import declared_parameters
+from jahwal.publish.toc import toc_notebooks
+from jahwal.study.params import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,8 +39,14 @@ def nbval_folder(tmp_path_factory):
     for src in toc_notebooks(ROOT):
         declared = declared_parameters(src)
         values = {k: v for k, v in params.items() if k in declared}
-        pm.execute_notebook(str(src), str(out / src.name), parameters=values, prepare_only=True,
-                            kernel_name="python3", progress_bar=False)
+        pm.execute_notebook(
+            str(src),
+            str(out / src.name),
+            parameters=values,
+            prepare_only=True,
+            kernel_name="python3",
+            progress_bar=False,
+        )
         nb = nbformat.read(out / src.name, as_version=4)
         for cell in nb.cells:
             if "injected-parameters" in cell.metadata.get("tags", []):
@@ -48,12 +55,30 @@ def nbval_folder(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_source_notebooks_run_under_nbval(nbval_folder):
     env = {**os.environ, "MPLBACKEND": "Agg"}
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-         "--nbval-kernel-name", "python3", "--nbval-cell-timeout", "600", str(nbval_folder)],
-        capture_output=True, text=True, cwd=nbval_folder, env=env,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "--nbval-kernel-name",
+            "python3",
+            "--nbval-cell-timeout",
+            "600",
+            str(nbval_folder),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=nbval_folder,
+        env=env,
     )
     tail = proc.stdout[-4000:] + proc.stderr[-2000:]
     assert proc.returncode == 0, tail

@@ -1,4 +1,5 @@
 """Validation of study parameter files: errors name the file and the key, in Korean and English."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +8,7 @@ import pytest
 import yaml
 
 from jahwal.cli import main
-from jahwal.params import ParamsError, load_params
+from jahwal.study.params import ParamsError, load_params
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "params" / "report-2023.yml"
@@ -51,18 +52,25 @@ def test_missing_file_is_named(tmp_path):
     p = _write(tmp_path, lambda d: d["parameters"].update(qual_path="data/없는폴더"))
     with pytest.raises(ParamsError) as e:
         load_params(p, ROOT)
-    assert "parameters.qual_path" in str(e.value) and "data/없는폴더" in str(e.value) and "file not found" in str(e.value)
+    assert (
+        "parameters.qual_path" in str(e.value) and "data/없는폴더" in str(e.value) and "file not found" in str(e.value)
+    )
 
 
 def error_lines(p: Path) -> list[str]:
     with pytest.raises(ParamsError) as e:
         load_params(p, ROOT)
     lines = str(e.value).splitlines()
-    assert lines[0] == f"매개변수 파일 {p}에 오류가 {len(lines) - 1}개 있습니다 / {len(lines) - 1} error(s) in parameter file {p}:"
+    assert (
+        lines[0]
+        == f"매개변수 파일 {p}에 오류가 {len(lines) - 1}개 있습니다 / {len(lines) - 1} error(s) in parameter file {p}:"
+    )
     return lines[1:]
 
 
-@pytest.mark.parametrize("key, value", [("window_end", "2023-13"), ("window_start", "2019-00"), ("window_end", "2022-1")])
+@pytest.mark.parametrize(
+    "key, value", [("window_end", "2023-13"), ("window_start", "2019-00"), ("window_end", "2022-1")]
+)
 def test_malformed_month_names_the_key_at_loading(tmp_path, key, value):
     p = _write(tmp_path, lambda d: d["parameters"].update({key: value}))
     assert error_lines(p) == [
@@ -96,12 +104,20 @@ def test_bad_window_is_not_reported_again_through_focus_year(tmp_path):
 # ---------------------------------------------------------------- daily rates by year
 def test_daily_rates_by_year_selected_by_focus_year(tmp_path):
     def change(d):
-        d["parameters"].update(window_end="2023-12", focus_year=2023,
-                               daily_rates={2023: {"시장진입형": 60000, "사회서비스형": 52000.5, "근로유지형": 31000}})
+        d["parameters"].update(
+            window_end="2023-12",
+            focus_year=2023,
+            daily_rates={2023: {"시장진입형": 60000, "사회서비스형": 52000.5, "근로유지형": 31000}},
+        )
 
     params = load_params(_write(tmp_path, change), ROOT)
-    assert params.notebook_values()["daily_rates"] == {"시장진입형": 60000, "사회서비스형": 52000.5, "근로유지형": 31000}
+    assert params.notebook_values()["daily_rates"] == {
+        "시장진입형": 60000,
+        "사회서비스형": 52000.5,
+        "근로유지형": 31000,
+    }
     assert sorted(params.rates_table()) == [2022, 2023]  # the report's 2022 rates stay available
+
     # a year given in the file replaces the shipped one
     def override(d):
         d["parameters"]["daily_rates"] = {2022: {"시장진입형": 1}}
@@ -130,7 +146,9 @@ def test_old_flat_daily_rates_are_explained(tmp_path):
 def test_non_positive_rate(tmp_path):
     p = _write(tmp_path, lambda d: d["parameters"].update(daily_rates={2022: {"근로유지형": 0}}))
     (line,) = error_lines(p)
-    assert line.startswith(f"  - {p}: 키 'parameters.daily_rates': 2022년 근로유지형의 일 급여 0원은 0보다 커야 합니다 / rates must be positive")
+    assert line.startswith(
+        f"  - {p}: 키 'parameters.daily_rates': 2022년 근로유지형의 일 급여 0원은 0보다 커야 합니다 / rates must be positive"
+    )
 
 
 def test_example_study_states_its_2023_rates():
@@ -142,7 +160,10 @@ def test_example_study_states_its_2023_rates():
     "change, needle",
     [
         (lambda d: d["parameters"].update(window_end="2023-13"), "키 'parameters.window_end': 연월은 YYYY-MM"),
-        (lambda d: d["parameters"].update(window_end="2023-12", focus_year=2023), "키 'parameters.daily_rates': 기준연도(focus_year) 2023년"),
+        (
+            lambda d: d["parameters"].update(window_end="2023-12", focus_year=2023),
+            "키 'parameters.daily_rates': 기준연도(focus_year) 2023년",
+        ),
     ],
 )
 def test_build_and_validate_commands_exit_non_zero_on_param_errors(tmp_path, capsys, change, needle):

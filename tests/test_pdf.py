@@ -1,4 +1,5 @@
 """The book as one PDF: pages in TOC order, Hangul text, bookmarks and page numbers."""
+
 from __future__ import annotations
 
 import io
@@ -9,9 +10,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from book_fixture import built_book, require_browser  # noqa: F401  (pytest fixtures)
-from jahwal import pdf
-from jahwal.build import toc_titles
-from jahwal.toc import toc_entries
+from jahwal.publish import pdf
+from jahwal.publish.build import toc_titles
+from jahwal.publish.toc import toc_entries
 
 
 def squash(text: str) -> str:
@@ -61,7 +62,10 @@ def test_missing_pages_are_named(tmp_path):
     (html / "book" / "index.html").write_text("<h1>x</h1>", encoding="utf-8")
     with pytest.raises(pdf.PdfError, match="notebooks/00_summary.html"):
         pdf.book_pages(html, root)
-    assert pdf.main(["--html", str(tmp_path / "none"), "--out", str(tmp_path / "o.pdf"), "--root", str(root)]) == pdf.PdfError.exit_code
+    assert (
+        pdf.main(["--html", str(tmp_path / "none"), "--out", str(tmp_path / "o.pdf"), "--root", str(root)])
+        == pdf.PdfError.exit_code
+    )
 
 
 def test_page_title_and_engine_choice(tmp_path):
@@ -77,9 +81,9 @@ def test_page_title_and_engine_choice(tmp_path):
 def test_cli_printer_prints_hangul_with_the_site_font(tmp_path):
     """``chromium --print-to-pdf`` (the fallback without Selenium) on one page using the book's web font."""
     require_browser()
-    from jahwal.browser import serve
-    from jahwal.figures import font_files
-    from jahwal.sphinx_ext import web_font
+    from jahwal.display.figures import font_files
+    from jahwal.publish.browser import serve
+    from jahwal.publish.sphinx_ext import web_font
 
     font = next(p for p in font_files() if p.name == "NanumGothic.ttf")
     web_font(font, tmp_path / "NanumGothic.ttf")

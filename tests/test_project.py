@@ -1,4 +1,5 @@
 """House rules of the project: pinned dependencies, clean notebooks, a TOC that mirrors the report."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from jahwal.toc import page_title, resolve, toc_entries
+from jahwal.publish.toc import page_title, resolve, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,7 +44,14 @@ def test_source_notebooks_have_no_outputs_and_a_parameters_cell():
 def test_toc_mirrors_the_report_chapters():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     captions = [p["caption"] for p in toc["parts"]]
-    assert captions[:6] == ["요약", "Ⅰ. 서론·연구설계", "Ⅱ. 선행연구와 정책", "Ⅲ. 양적 성과", "Ⅳ. 질적 성과", "Ⅴ. 성과 특성과 관리 과업"]
+    assert captions[:6] == [
+        "요약",
+        "Ⅰ. 서론·연구설계",
+        "Ⅱ. 선행연구와 정책",
+        "Ⅲ. 양적 성과",
+        "Ⅳ. 질적 성과",
+        "Ⅴ. 성과 특성과 관리 과업",
+    ]
     assert captions[-1] == "부록"
     appendix = [c["file"] for c in toc["parts"][-1]["chapters"]]
     for required in ("notebooks/91_data_contract", "notebooks/93_methods", "book/changelog", "book/extending"):

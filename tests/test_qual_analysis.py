@@ -1,4 +1,5 @@
 """Summaries of a coded corpus: counting rules, co-occurrence, quotes, profiles, keywords."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -88,7 +89,7 @@ def test_cooccurrence_on_overlapping_spans(tiny):
     seg = tiny.segments.copy()
     # a second selection inside S3 (the same passage coded again, as a report quoting it twice would)
     extra = seg.iloc[[2]].assign(segment_id="S5", quote_id="S5", start=seg.iloc[2]["start"] + 1)
-    extra["text"] = tiny.sources["text"].iloc[0][extra["start"].item():extra["end"].item()]
+    extra["text"] = tiny.sources["text"].iloc[0][extra["start"].item() : extra["end"].item()]
     codings = pd.concat([tiny.codings, pd.DataFrame({"segment_id": ["S5"], "code_id": ["D.2"]})])
     t2 = replace(tiny, segments=pd.concat([seg, extra]), codings=codings).validate()
     pairs = cooccurrence(t2, "practitioners", level="대주제")
@@ -161,7 +162,12 @@ def test_korean_headers():
 
 
 def test_nouns_and_distinctive_terms(corpus):
-    assert nouns("게이트웨이에서 사례관리자 선생님이 자존감을 높여 주셨어요.") == ["게이트웨이", "사례관리자", "선생님", "자존감"]
+    assert nouns("게이트웨이에서 사례관리자 선생님이 자존감을 높여 주셨어요.") == [
+        "게이트웨이",
+        "사례관리자",
+        "선생님",
+        "자존감",
+    ]
     terms = theme_terms(corpus, "residents", level="대주제")
     assert {"code_id", "name", "term", "n", "n_docs"} <= set(terms.columns)
     health = terms[terms["code_id"] == "R8.D5"].set_index("term")["n"]
@@ -195,7 +201,7 @@ def test_display_tables_and_domains(corpus):
 def test_keyword_table_and_figures(corpus):
     import matplotlib
 
-    from jahwal.figures import set_theme
+    from jahwal.display.figures import set_theme
     from jahwal.qual import plots
     from jahwal.qual.keywords import keyword_table
 

@@ -1,4 +1,5 @@
 """The shipped corpus against the counts printed in the report (tables Ⅳ-2–Ⅳ-11)."""
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,9 @@ def test_quotes_per_code_equal_report(corpus, reference, group, tables):
         col = "n_quotes" if row.scope == "rolled" else "n_quotes_direct"
         got = int(freq.at[row.key, col])
         if got != row.n_quotes:
-            bad.append(f"{row.table_id} {row.key} {row.label}: corpus {got}, report {row.n_quotes} (lines {row.source_lines})")
+            bad.append(
+                f"{row.table_id} {row.key} {row.label}: corpus {got}, report {row.n_quotes} (lines {row.source_lines})"
+            )
     assert not bad, f"{tables}: " + "; ".join(bad)
 
 
@@ -111,9 +114,9 @@ def test_segments_do_not_repeat_the_report_wording(corpus):
     norm = lambda s: re.sub(r"[^가-힣]", "", s)  # noqa: E731
     seed = norm(SEED.read_text(encoding="utf-8"))
     k = 20
-    grams = {seed[i:i + k] for i in range(len(seed) - k + 1)}
+    grams = {seed[i : i + k] for i in range(len(seed) - k + 1)}
     hits = []
     for sid, text in zip(corpus.segments["segment_id"], corpus.segments["text"]):
         t = norm(text)
-        hits += [(sid, t[i:i + k]) for i in range(len(t) - k + 1) if t[i:i + k] in grams]
+        hits += [(sid, t[i : i + k]) for i in range(len(t) - k + 1) if t[i : i + k] in grams]
     assert not hits, hits[:5]

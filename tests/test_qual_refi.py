@@ -1,4 +1,5 @@
 """REFI-QDA import of files written the way each major tool writes them, round trips, bad input."""
+
 from __future__ import annotations
 
 import uuid
@@ -37,16 +38,50 @@ def make_qdpx(path: Path, qde: str, files: dict[str, bytes], qde_name: str = "pr
     return path
 
 
-LINES = ["P01: 처음엔 사람 눈도 못 마주쳤어요.", "P02: 지금은 팀장님과 사이가 좋아졌어요.", "P01: 자격증도 하나 땄어요."]
+LINES = [
+    "P01: 처음엔 사람 눈도 못 마주쳤어요.",
+    "P02: 지금은 팀장님과 사이가 좋아졌어요.",
+    "P01: 자격증도 하나 땄어요.",
+]
 QUOTES = ["처음엔 사람 눈도 못 마주쳤어요.", "지금은 팀장님과 사이가 좋아졌어요.", "자격증도 하나 땄어요."]
 
 
-def _project(*, ns_open: str, ns_close: str, pre: str, origin: str, text: str, positions: list[tuple[int, int]],
-             style: str = "lower", sources_dir: str = "sources", extra_cases: str = "", case_refs: bool = True,
-             codebook_ns: str | None = None):
+def _project(
+    *,
+    ns_open: str,
+    ns_close: str,
+    pre: str,
+    origin: str,
+    text: str,
+    positions: list[tuple[int, int]],
+    style: str = "lower",
+    sources_dir: str = "sources",
+    extra_cases: str = "",
+    case_refs: bool = True,
+    codebook_ns: str | None = None,
+):
     """A small project: 2 codes under a category, 2 participants, 1 source, 3 selections."""
-    g = {k: gid(style) for k in ("user", "cat", "ca", "cb", "vage", "vgroup", "k1", "k2", "src", "set",
-                                 "s1", "s2", "s3", "c1", "c2", "c3")}
+    g = {
+        k: gid(style)
+        for k in (
+            "user",
+            "cat",
+            "ca",
+            "cb",
+            "vage",
+            "vgroup",
+            "k1",
+            "k2",
+            "src",
+            "set",
+            "s1",
+            "s2",
+            "s3",
+            "c1",
+            "c2",
+            "c3",
+        )
+    }
     codes_tag = f"{pre}Codes"
     cb_attr = f' xmlns="{codebook_ns}"' if codebook_ns else ""
     sel = []
@@ -59,28 +94,28 @@ def _project(*, ns_open: str, ns_close: str, pre: str, origin: str, text: str, p
     src_ref = f'<{pre}SourceRef targetGUID="{g["src"]}"/>' if case_refs else ""
     qde = f"""<?xml version="1.0" encoding="utf-8"?>
 <{pre}Project {ns_open} name="fgi" origin="{origin}">
- <{pre}Users><{pre}User guid="{g['user']}" name="코더1"/></{pre}Users>
+ <{pre}Users><{pre}User guid="{g["user"]}" name="코더1"/></{pre}Users>
  <{pre}CodeBook><{codes_tag}{cb_attr}>
-  <{pre}Code guid="{g['cat']}" name="성과" isCodable="false"><{pre}Description>범주</{pre}Description>
-   <{pre}Code guid="{g['ca']}" name="자신감" isCodable="true" color="#FF0000"/>
-   <{pre}Code guid="{g['cb']}" name="관계" isCodable="true"/>
+  <{pre}Code guid="{g["cat"]}" name="성과" isCodable="false"><{pre}Description>범주</{pre}Description>
+   <{pre}Code guid="{g["ca"]}" name="자신감" isCodable="true" color="#FF0000"/>
+   <{pre}Code guid="{g["cb"]}" name="관계" isCodable="true"/>
   </{pre}Code>
  </{codes_tag}></{pre}CodeBook>
  <{pre}Variables>
-  <{pre}Variable guid="{g['vage']}" name="age" typeOfVariable="Integer"/>
-  <{pre}Variable guid="{g['vgroup']}" name="group" typeOfVariable="Text"/>
+  <{pre}Variable guid="{g["vage"]}" name="age" typeOfVariable="Integer"/>
+  <{pre}Variable guid="{g["vgroup"]}" name="group" typeOfVariable="Text"/>
  </{pre}Variables>
  <{pre}Cases>
-  <{pre}Case guid="{g['k1']}" name="P01"><{pre}VariableValue><{pre}VariableRef targetGUID="{g['vage']}"/><{pre}IntegerValue>41</{pre}IntegerValue></{pre}VariableValue>{src_ref}</{pre}Case>
-  <{pre}Case guid="{g['k2']}" name="P02"><{pre}VariableValue><{pre}VariableRef targetGUID="{g['vage']}"/><{pre}IntegerValue>35</{pre}IntegerValue></{pre}VariableValue>{src_ref}</{pre}Case>
+  <{pre}Case guid="{g["k1"]}" name="P01"><{pre}VariableValue><{pre}VariableRef targetGUID="{g["vage"]}"/><{pre}IntegerValue>41</{pre}IntegerValue></{pre}VariableValue>{src_ref}</{pre}Case>
+  <{pre}Case guid="{g["k2"]}" name="P02"><{pre}VariableValue><{pre}VariableRef targetGUID="{g["vage"]}"/><{pre}IntegerValue>35</{pre}IntegerValue></{pre}VariableValue>{src_ref}</{pre}Case>
   {extra_cases.format(**g)}
  </{pre}Cases>
  <{pre}Sources>
-  <{pre}TextSource guid="{g['src']}" name="면접1.txt" plainTextPath="internal://{g['src'].strip('{}')}.txt" creatingUser="{g['user']}">
-   {''.join(sel)}
+  <{pre}TextSource guid="{g["src"]}" name="면접1.txt" plainTextPath="internal://{g["src"].strip("{}")}.txt" creatingUser="{g["user"]}">
+   {"".join(sel)}
   </{pre}TextSource>
  </{pre}Sources>
- <{pre}Sets><{pre}Set guid="{g['set']}" name="group:practitioners"><{pre}MemberCode targetGUID="{g['cat']}"/><{pre}MemberSource targetGUID="{g['src']}"/></{pre}Set></{pre}Sets>
+ <{pre}Sets><{pre}Set guid="{g["set"]}" name="group:practitioners"><{pre}MemberCode targetGUID="{g["cat"]}"/><{pre}MemberSource targetGUID="{g["src"]}"/></{pre}Set></{pre}Sets>
 </{ns_close}>
 """
     return qde, {f"{sources_dir}/{g['src'].strip('{}')}.txt": text}, g
@@ -110,8 +145,14 @@ def _check(corpus, expect_participants=("P01", "P02", "P01")):
 
 def test_qualcoder_style_bom_lf_lowercase_guids(tmp_path):
     text = "\n".join(LINES) + "\n"
-    qde, files, _ = _project(ns_open='xmlns="urn:QDA-XML:project:1.0"', ns_close="Project", pre="",
-                             origin="QualCoder 3.6", text=text, positions=_positions(text))
+    qde, files, _ = _project(
+        ns_open='xmlns="urn:QDA-XML:project:1.0"',
+        ns_close="Project",
+        pre="",
+        origin="QualCoder 3.6",
+        text=text,
+        positions=_positions(text),
+    )
     files = {k: b"\xef\xbb\xbf" + v.encode("utf-8") for k, v in files.items()}
     c = read_qdpx(make_qdpx(tmp_path / "qualcoder.qdpx", qde, files))
     _check(c)
@@ -121,14 +162,27 @@ def test_qualcoder_style_bom_lf_lowercase_guids(tmp_path):
 
 def test_maxqda_style_crlf_braced_upper_guids_file_variables(tmp_path):
     text = "\r\n".join(LINES) + "\r\n"
-    extra = ('<Case guid="{k1x}"><VariableValue><VariableRef targetGUID="{vgroup}"/><TextValue>practitioners'
-             '</TextValue></VariableValue><SourceRef targetGUID="{src}"/></Case>')
-    qde, files, g = _project(ns_open='xmlns="urn:QDA-XML:project:1.0"', ns_close="Project", pre="",
-                             origin="MAXQDA 2022", text=text, positions=_positions(text), style="braces",
-                             sources_dir="Sources", extra_cases=extra.replace("{k1x}", gid("braces").replace("{", "{{").replace("}", "}}")))
+    extra = (
+        '<Case guid="{k1x}"><VariableValue><VariableRef targetGUID="{vgroup}"/><TextValue>practitioners'
+        '</TextValue></VariableValue><SourceRef targetGUID="{src}"/></Case>'
+    )
+    qde, files, g = _project(
+        ns_open='xmlns="urn:QDA-XML:project:1.0"',
+        ns_close="Project",
+        pre="",
+        origin="MAXQDA 2022",
+        text=text,
+        positions=_positions(text),
+        style="braces",
+        sources_dir="Sources",
+        extra_cases=extra.replace("{k1x}", gid("braces").replace("{", "{{").replace("}", "}}")),
+    )
     # an annotation: a selection with a description and no coding (MAXQDA writes these)
-    qde = qde.replace("</TextSource>", f'<PlainTextSelection guid="{gid("braces")}" name="memo" startPosition="0" '
-                                       f'endPosition="3"><Description>메모</Description></PlainTextSelection></TextSource>')
+    qde = qde.replace(
+        "</TextSource>",
+        f'<PlainTextSelection guid="{gid("braces")}" name="memo" startPosition="0" '
+        f'endPosition="3"><Description>메모</Description></PlainTextSelection></TextSource>',
+    )
     files = {k: v.encode("utf-8") for k, v in files.items()}
     c = read_qdpx(make_qdpx(tmp_path / "maxqda.qdpx", qde, files))
     _check(c)
@@ -138,40 +192,68 @@ def test_maxqda_style_crlf_braced_upper_guids_file_variables(tmp_path):
 
 def test_atlas_style_counts_crlf_once_and_prefixed_namespace(tmp_path):
     text = "\r\n".join(LINES) + "\r\n"
-    qde, files, _ = _project(ns_open='xmlns:qda="urn:QDA-XML:project:1.0"', ns_close="qda:Project", pre="qda:",
-                             origin="ATLAS.ti 23.2.1", text=text, positions=_positions(text, crlf_as_two=False),
-                             style="upper")
-    c = read_qdpx(make_qdpx(tmp_path / "atlas.qdpx", qde, {k: v.encode("utf-8") for k, v in files.items()},
-                            qde_name="fgi.qde"))
+    qde, files, _ = _project(
+        ns_open='xmlns:qda="urn:QDA-XML:project:1.0"',
+        ns_close="qda:Project",
+        pre="qda:",
+        origin="ATLAS.ti 23.2.1",
+        text=text,
+        positions=_positions(text, crlf_as_two=False),
+        style="upper",
+    )
+    c = read_qdpx(
+        make_qdpx(tmp_path / "atlas.qdpx", qde, {k: v.encode("utf-8") for k, v in files.items()}, qde_name="fgi.qde")
+    )
     _check(c)
 
 
 @pytest.mark.parametrize("ns", ["urn:QDA-XML:project:0:4", "urn:QDA-XML:project:1.0"])
 def test_both_namespace_spellings_and_codebook_namespace_inside_project(tmp_path, ns):
     text = "\n".join(LINES)
-    qde, files, _ = _project(ns_open=f'xmlns="{ns}"', ns_close="Project", pre="", origin="QualCoder",
-                             text=text, positions=_positions(text), codebook_ns="urn:QDA-XML:codebook:1.0")
+    qde, files, _ = _project(
+        ns_open=f'xmlns="{ns}"',
+        ns_close="Project",
+        pre="",
+        origin="QualCoder",
+        text=text,
+        positions=_positions(text),
+        codebook_ns="urn:QDA-XML:codebook:1.0",
+    )
     c = read_qdpx(make_qdpx(tmp_path / "ns.qdpx", qde, {k: v.encode() for k, v in files.items()}))
     _check(c)
 
 
 def test_nvivo_style_utf16_offsets_and_case_coding(tmp_path):
-    lines = ["면담 시작 🙂 녹음", "처음엔 사람 눈도 못 마주쳤어요.", "지금은 팀장님과 사이가 좋아졌어요.", "자격증도 하나 땄어요."]
+    lines = [
+        "면담 시작 🙂 녹음",
+        "처음엔 사람 눈도 못 마주쳤어요.",
+        "지금은 팀장님과 사이가 좋아졌어요.",
+        "자격증도 하나 땄어요.",
+    ]
     text = "\n".join(lines) + "\n"
 
     def u16(i: int) -> int:
         return len(text[:i].encode("utf-16-le")) // 2
 
     pos = [(u16(text.index(q)), u16(text.index(q) + len(q))) for q in QUOTES]
-    qde, files, g = _project(ns_open='xmlns="urn:QDA-XML:project:1.0"', ns_close="Project", pre="",
-                             origin="NVivo 14", text=text, positions=pos, case_refs=False)
+    qde, files, g = _project(
+        ns_open='xmlns="urn:QDA-XML:project:1.0"',
+        ns_close="Project",
+        pre="",
+        origin="NVivo 14",
+        text=text,
+        positions=pos,
+        case_refs=False,
+    )
     # NVivo codes the spoken turns to the cases: a CodeRef that points to a case
     spans = {"k1": [pos[0], pos[2]], "k2": [pos[1]]}
     extra = ""
     for case, ranges in spans.items():
         for a, b in ranges:
-            extra += (f'<PlainTextSelection guid="{gid()}" startPosition="{a}" endPosition="{b}">'
-                      f'<Coding guid="{gid()}"><CodeRef targetGUID="{g[case]}"/></Coding></PlainTextSelection>')
+            extra += (
+                f'<PlainTextSelection guid="{gid()}" startPosition="{a}" endPosition="{b}">'
+                f'<Coding guid="{gid()}"><CodeRef targetGUID="{g[case]}"/></Coding></PlainTextSelection>'
+            )
     qde = qde.replace("</TextSource>", extra + "</TextSource>")
     c = read_qdpx(make_qdpx(tmp_path / "nvivo.qdpx", qde, {k: v.encode() for k, v in files.items()}))
     _check(c)
@@ -181,11 +263,13 @@ def test_qdc_codebook_both_namespaces(tmp_path):
     for ns in ("urn:QDA-XML:codebook:1.0", "urn:QDA-XML:codebook:0:4"):
         a, b, s = gid("braces"), gid("lower"), gid()
         p = tmp_path / "cb.qdc"
-        p.write_text(f"""<?xml version="1.0" encoding="utf-8"?>
+        p.write_text(
+            f"""<?xml version="1.0" encoding="utf-8"?>
 <CodeBook xmlns="{ns}" origin="MAXQDA"><Codes>
  <Code guid="{a}" name="성과" isCodable="false"><Code guid="{b}" name="자신감" isCodable="true"/></Code>
 </Codes><Sets><Set guid="{s}" name="group:residents"><MemberCode guid="{a.lower()}"/></Set></Sets></CodeBook>""",
-                     encoding="utf-8-sig")
+            encoding="utf-8-sig",
+        )
         codes = read_qdc(p)
         assert codes["name"].tolist() == ["성과", "자신감"]
         assert codes["parent_id"].tolist() == ["", codes["code_id"][0]]
@@ -233,8 +317,14 @@ def test_cli_import_export_summary(tmp_path, capsys):
 # ---------------------------------------------------------------- bad input
 def _good(tmp_path):
     text = "\n".join(LINES)
-    return _project(ns_open='xmlns="urn:QDA-XML:project:1.0"', ns_close="Project", pre="", origin="QualCoder",
-                    text=text, positions=_positions(text))
+    return _project(
+        ns_open='xmlns="urn:QDA-XML:project:1.0"',
+        ns_close="Project",
+        pre="",
+        origin="QualCoder",
+        text=text,
+        positions=_positions(text),
+    )
 
 
 def _bad(tmp_path, qde, files):
@@ -271,8 +361,10 @@ def test_bad_offsets_beyond_the_text(tmp_path):
     text = "\n".join(LINES)
     n = len(text)
     a, b = _positions(text)[2]
-    qde = qde.replace(f'name="구간3" startPosition="{a}" endPosition="{b}"',
-                      f'name="구간3" startPosition="{n - 2}" endPosition="{n + 5}"')
+    qde = qde.replace(
+        f'name="구간3" startPosition="{a}" endPosition="{b}"',
+        f'name="구간3" startPosition="{n - 2}" endPosition="{n + 5}"',
+    )
     msg = _bad(tmp_path, qde, files)
     assert 'name="구간3"' in msg and f"{n - 2}–{n + 5}" in msg and "offsets beyond the text" in msg
 

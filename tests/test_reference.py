@@ -2,8 +2,9 @@
 
 The sums asserted here are the report's own printed totals (or the national
 figures printed elsewhere in Chapter III) where the report is internally
-consistent; the audit module (``jahwal.audit``) handles the inconsistent ones.
+consistent; the audit module (``jahwal.analysis.audit``) handles the inconsistent ones.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,27 +17,51 @@ REF = Path(__file__).resolve().parents[1] / "data" / "reference"
 REQUIRED = {
     "tab_III_01_infra_by_year.csv": ["year", "centres_n", "case_managers_n", "note"],
     "tab_III_02_infra_by_province_2023.csv": [
-        "province", "centres_n", "cm_team_centres_n", "cm_team_rate_pct",
-        "case_managers_n", "gateway_staff_n", "is_total"],
-    "fig_III_01_10_counselling_by_characteristic.csv": [
-        "year", "variable", "category", "mean_counselling", "status"],
-    "fig_III_11_12_intake_assessment_by_year.csv": [
-        "year", "intake_n", "assessed_n", "assessed_rate_pct"],
+        "province",
+        "centres_n",
+        "cm_team_centres_n",
+        "cm_team_rate_pct",
+        "case_managers_n",
+        "gateway_staff_n",
+        "is_total",
+    ],
+    "fig_III_01_10_counselling_by_characteristic.csv": ["year", "variable", "category", "mean_counselling", "status"],
+    "fig_III_11_12_intake_assessment_by_year.csv": ["year", "intake_n", "assessed_n", "assessed_rate_pct"],
     "tab_III_03_assessment_by_province_2022.csv": [
-        "province", "intake_n", "assessed_n", "assessed_rate_pct", "is_total"],
+        "province",
+        "intake_n",
+        "assessed_n",
+        "assessed_rate_pct",
+        "is_total",
+    ],
     "tab_III_04_iap_by_year.csv": ["year", "status", "n", "pct", "is_total"],
     "tab_III_05_iap_by_province_2022.csv": ["province", "status", "n", "pct", "is_total"],
     "tab_III_06_isp_by_year.csv": ["year", "status", "n", "pct", "is_total"],
-    "tab_III_07_counselling_by_year.csv": [
-        "year", "persons_n", "mean", "median", "min", "max", "sd"],
+    "tab_III_07_counselling_by_year.csv": ["year", "persons_n", "mean", "median", "min", "max", "sd"],
     "tab_III_08_counselling_by_province_2022.csv": [
-        "province", "persons_n", "mean", "median", "min", "max", "sd", "is_total"],
+        "province",
+        "persons_n",
+        "mean",
+        "median",
+        "min",
+        "max",
+        "sd",
+        "is_total",
+    ],
     "fig_III_14_post_closure_by_year.csv": ["year", "status", "pct", "n"],
     "tab_III_09_20_outcome_tests.csv": [
-        "outcome", "stage", "group", "unit_type", "n", "mean", "sd", "t",
-        "p_printed", "stars"],
-    "text_claims.csv": [
-        "claim_id", "quantity", "value", "unit", "approx", "context"],
+        "outcome",
+        "stage",
+        "group",
+        "unit_type",
+        "n",
+        "mean",
+        "sd",
+        "t",
+        "p_printed",
+        "stars",
+    ],
+    "text_claims.csv": ["claim_id", "quantity", "value", "unit", "approx", "context"],
     "daily_rates.csv": ["year", "unit_type", "daily_wage_won"],
 }
 PROVINCES = sorted("강원 경기 경남 경북 광주 대구 대전 부산 서울 세종 울산 인천 전남 전북 제주 충남 충북".split())
@@ -52,8 +77,7 @@ def manifest() -> pd.DataFrame:
 
 
 def test_manifest_columns(manifest):
-    assert list(manifest.columns) == [
-        "figure_id", "file", "title", "unit", "source_lines", "status", "notes"]
+    assert list(manifest.columns) == ["figure_id", "file", "title", "unit", "source_lines", "status", "notes"]
     assert set(manifest["status"]) <= {"published", "partly_published", "not_published"}
     assert not manifest.duplicated(["figure_id", "file"]).any()
 
@@ -110,10 +134,12 @@ def test_source_lines_inside_chapter():
 
 
 def test_province_names_are_short_forms():
-    for name in ["tab_III_02_infra_by_province_2023.csv",
-                 "tab_III_03_assessment_by_province_2022.csv",
-                 "tab_III_05_iap_by_province_2022.csv",
-                 "tab_III_08_counselling_by_province_2022.csv"]:
+    for name in [
+        "tab_III_02_infra_by_province_2023.csv",
+        "tab_III_03_assessment_by_province_2022.csv",
+        "tab_III_05_iap_by_province_2022.csv",
+        "tab_III_08_counselling_by_province_2022.csv",
+    ]:
         df = read(name)
         provinces = df.loc[~df["is_total"], "province"]
         assert set(provinces) == set(PROVINCES), name
@@ -130,16 +156,21 @@ def test_tab_III_01_counts():
 def test_tab_III_02_total_row_equals_province_sums():
     df = read("tab_III_02_infra_by_province_2023.csv")
     body, total = df[~df["is_total"]], df[df["is_total"]].iloc[0]
-    for col, expected in [("centres_n", 250), ("cm_team_centres_n", 158),
-                          ("case_managers_n", 125), ("gateway_staff_n", 164)]:
+    for col, expected in [
+        ("centres_n", 250),
+        ("cm_team_centres_n", 158),
+        ("case_managers_n", 125),
+        ("gateway_staff_n", 164),
+    ]:
         assert body[col].sum() == total[col] == expected, col
 
 
 def test_tab_III_02_case_managers_equal_tab_III_01_2022():
     t1 = read("tab_III_01_infra_by_year.csv")
     t2 = read("tab_III_02_infra_by_province_2023.csv")
-    assert t2.loc[t2["is_total"], "case_managers_n"].item() == \
-        t1.loc[t1["year"] == 2022, "case_managers_n"].item() == 125
+    assert (
+        t2.loc[t2["is_total"], "case_managers_n"].item() == t1.loc[t1["year"] == 2022, "case_managers_n"].item() == 125
+    )
 
 
 def test_tab_III_03_sums_equal_fig_III_11_12_2022():
@@ -168,16 +199,15 @@ def test_tab_III_05_province_sums_equal_tab_III_04_2022():
     t4 = read("tab_III_04_iap_by_year.csv")
     by_status = t5.groupby("status")["n"].sum()
     t4_2022 = t4[t4["year"] == 2022].set_index("status")["n"]
-    assert by_status.to_dict() == t4_2022.to_dict() == {
-        "수립": 13416, "미수립": 8727, "시스템 미입력": 29040}
+    assert by_status.to_dict() == t4_2022.to_dict() == {"수립": 13416, "미수립": 8727, "시스템 미입력": 29040}
 
 
 def test_tab_III_05_province_totals_equal_tab_III_03_intake():
     t5 = read("tab_III_05_iap_by_province_2022.csv")
     t3 = read("tab_III_03_assessment_by_province_2022.csv").set_index("province")
     pd.testing.assert_series_equal(
-        t5.groupby("province")["n"].sum().sort_index(),
-        t3["intake_n"].sort_index(), check_names=False)
+        t5.groupby("province")["n"].sum().sort_index(), t3["intake_n"].sort_index(), check_names=False
+    )
 
 
 def test_tab_III_06_year_sums_equal_tab_III_04():

@@ -1,9 +1,10 @@
 """Korean search: the bigram search language, its query splitter, and the search page in Chromium.
 
 Three levels: the splitting rules in Python; a tiny Sphinx project built with and
-without ``jahwal.sphinx_ext`` and searched in headless Chromium (the plain build
+without ``jahwal.publish.sphinx_ext`` and searched in headless Chromium (the plain build
 shows the problem: "상담" finds nothing); and the real book.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ import pandas as pd
 import pytest
 
 from book_fixture import book_server, browser, built_book, search  # noqa: F401  (pytest fixtures)
-from jahwal import sphinx_ext
-from jahwal.sphinx_ext import KoreanSearch, index_terms, query_terms, split_query
+from jahwal.publish import sphinx_ext
+from jahwal.publish.sphinx_ext import KoreanSearch, index_terms, query_terms, split_query
 
 # ---------------------------------------------------------------- splitting rules
 
@@ -35,7 +36,12 @@ def test_query_terms_are_bigrams_of_hangul_words():
     assert query_terms("상담") == ["상담"]
     assert query_terms("사례관리자") == ["사례", "례관", "관리", "리자"]
     # every query piece of a word is indexed for any word that contains it
-    for word, text in [("상담", "초기상담"), ("사례관리자", "사례관리자와의"), ("관리", "통합사례관리는"), ("IAP", "IAP를")]:
+    for word, text in [
+        ("상담", "초기상담"),
+        ("사례관리자", "사례관리자와의"),
+        ("관리", "통합사례관리는"),
+        ("IAP", "IAP를"),
+    ]:
         assert set(query_terms(word)) <= set(index_terms(text)), (word, text)
     assert not set(query_terms("상담원")) <= set(index_terms("초기상담"))
 
@@ -61,7 +67,11 @@ def test_duplicate_scripts_are_dropped():
     files = [a, _JavaScript("b.js"), _JavaScript("", body='const THEBE_JS_URL = "x"'), _JavaScript(None, body="let y")]
     context = {"script_files": files}
     sphinx_ext._dedupe_scripts(None, "p", "page.html", context, None)
-    assert context["script_files"] is files and [js.attributes.get("body") for js in files] == [a.attributes["body"], None, "let y"]
+    assert context["script_files"] is files and [js.attributes.get("body") for js in files] == [
+        a.attributes["body"],
+        None,
+        "let y",
+    ]
 
 
 # ---------------------------------------------------------------- a tiny Sphinx project
@@ -78,7 +88,7 @@ PAGES = {
 
 def sphinx_project(folder: Path, extension: bool) -> Path:
     folder.mkdir(parents=True)
-    ext = '["jahwal.sphinx_ext"]' if extension else "[]"
+    ext = '["jahwal.publish.sphinx_ext"]' if extension else "[]"
     (folder / "conf.py").write_text(
         f'project = "시험"\nlanguage = "ko"\nextensions = {ext}\nhtml_theme = "sphinx_book_theme"\n', encoding="utf-8"
     )
@@ -87,7 +97,9 @@ def sphinx_project(folder: Path, extension: bool) -> Path:
     out = folder / "_build" / "html"
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-q", "-W", "-b", "html", str(folder), str(out)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     return out
@@ -101,7 +113,7 @@ def tiny(tmp_path_factory):
 
 def search_terms(html: Path) -> dict:
     text = (html / "searchindex.js").read_text(encoding="utf-8")
-    return json.loads(text[len("Search.setIndex("):-1])["terms"]
+    return json.loads(text[len("Search.setIndex(") : -1])["terms"]
 
 
 def test_index_of_tiny_project(tiny):
@@ -109,7 +121,9 @@ def test_index_of_tiny_project(tiny):
     assert {"초기상담", "상담", "사례관리자와의", "리자", "iap를", "iap"} <= set(terms)
     plain = search_terms(tiny["plain"])
     assert "초기상담" in plain and "상담" not in plain and "리자" not in plain
-    assert "jahwal: Korean query splitter" in (tiny["with"] / "_static" / "language_data.js").read_text(encoding="utf-8")
+    assert "jahwal: Korean query splitter" in (tiny["with"] / "_static" / "language_data.js").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_page_furniture_of_tiny_project(tiny):
@@ -138,7 +152,7 @@ def test_markdown_tables_get_downloads(tiny):
 
 @pytest.mark.browser
 def test_search_page_finds_korean_words_inside_compounds(tiny, browser):
-    from jahwal.browser import serve
+    from jahwal.publish.browser import serve
 
     with serve(tiny["with"]) as base:
         # index.html lists the page titles (its toctree), so "상담" also finds the home page
@@ -161,7 +175,7 @@ QUERIES = ["상담", "관리", "사례관리자", "초기상담", "자활사례�
 
 @pytest.mark.browser
 def test_javascript_splitter_matches_python(tiny, browser):
-    from jahwal.browser import serve
+    from jahwal.publish.browser import serve
 
     samples = QUERIES + ["IAP를 수립", "2022년 상담", "e-mail 상담원!", "가 나 다", "welfare tables", "상담—사례"]
     with serve(tiny["with"]) as base:
@@ -188,7 +202,7 @@ def _article_texts(html: Path, pages: list[str]) -> dict[str, str]:
 @pytest.mark.browser
 def test_search_in_the_book(built_book, book_server, browser):
     """On the real book every page whose text holds the query inside a longer word is found."""
-    from jahwal.toc import toc_entries
+    from jahwal.publish.toc import toc_entries
 
     pages = [re.sub(r"\.(ipynb|md)$", "", e["file"]) + ".html" for e in toc_entries(built_book.root)]
     texts = _article_texts(built_book.html, pages)

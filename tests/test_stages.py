@@ -1,4 +1,5 @@
-"""Stage metrics (jahwal.stages) on the tiny hand-made extract of conftest.py, values computed by hand."""
+"""Stage metrics (jahwal.analysis.stages) on the tiny hand-made extract of conftest.py, values computed by hand."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,7 +10,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from jahwal import contract, stages
+from jahwal.analysis import stages
+from jahwal.inputs import contract
 
 
 @pytest.fixture
@@ -132,7 +134,13 @@ def test_outcome_data_groups(tiny):
 
 def test_describe_counts_and_labels():
     d = stages.describe_counts(pd.Series([1, 2, 3, 10]))
-    assert d == {"persons_n": 4, "mean": 4.0, "median": 2.5, "min": 1.0, "max": 10.0,
-                 "sd": pytest.approx(np.std([1, 2, 3, 10], ddof=1))}
+    assert d == {
+        "persons_n": 4,
+        "mean": 4.0,
+        "median": 2.5,
+        "min": 1.0,
+        "max": 10.0,
+        "sd": pytest.approx(np.std([1, 2, 3, 10], ddof=1)),
+    }
     assert np.isnan(stages.describe_counts(pd.Series([5]))["sd"])
     assert list(stages.to_korean(pd.DataFrame(columns=["year", "n", "other"])).columns) == ["연도", "인원", "other"]

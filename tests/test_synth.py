@@ -1,4 +1,5 @@
 """The synthetic extract: determinism, contract, calibration at scale 1, extrapolated years."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jahwal import calibration, contract, stages, synth
+from jahwal.analysis import calibration, stages
 from jahwal.cli import main
+from jahwal.inputs import contract, synth
 
 ROOT = Path(__file__).resolve().parents[1]
 REF = ROOT / "data" / "reference"
@@ -26,6 +28,7 @@ def default_extract(tmp_path_factory):
     return contract.load_extract(out)
 
 
+@pytest.mark.slow
 def test_same_seed_gives_identical_files(tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     synth.write_extract(a, scale=0.05, seed=3, years=(2019, 2022), reference_dir=REF)
@@ -35,6 +38,7 @@ def test_same_seed_gives_identical_files(tmp_path):
     assert _digest(a)["counselling.csv"] != _digest(c)["counselling.csv"]
 
 
+@pytest.mark.slow
 def test_extract_satisfies_the_contract_and_has_korean_headers(tmp_path):
     out = tmp_path / "x"
     synth.write_extract(out, scale=0.05, seed=1, years=(2019, 2022), reference_dir=REF)
@@ -44,6 +48,7 @@ def test_extract_satisfies_the_contract_and_has_korean_headers(tmp_path):
     assert report["rows"]["participants"] > report["rows"]["outcomes"] > 0
 
 
+@pytest.mark.slow
 def test_calibration_passes_at_scale_1(default_extract):
     cal = calibration.calibrate(default_extract, REF)
     failed = cal[~cal["pass"]]
@@ -86,6 +91,7 @@ def test_calibration_detects_a_wrong_reference(default_extract, tmp_path):
         calibration.require_pass(cal)
 
 
+@pytest.mark.slow
 def test_years_outside_the_report_are_extrapolated(tmp_path):
     tabs = synth.generate(scale=0.05, seed=2, years=(2020, 2023), reference_dir=REF)
     years = sorted(tabs["stages"]["year"].unique())
@@ -108,8 +114,25 @@ def test_bad_arguments():
         synth.generate(scale=1, years=(2022, 2019), reference_dir=REF)
 
 
+@pytest.mark.slow
 def test_synth_command(tmp_path, capsys):
     out = tmp_path / "cmd"
-    assert main(["synth", "--scale", "0.02", "--seed", "5", "--years", "2019-2022", "--out", str(out),
-                 "--reference", str(REF)]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--scale",
+                "0.02",
+                "--seed",
+                "5",
+                "--years",
+                "2019-2022",
+                "--out",
+                str(out),
+                "--reference",
+                str(REF),
+            ]
+        )
+        == 0
+    )
     assert (out / "stages.csv").exists() and "합성 자료" in capsys.readouterr().out

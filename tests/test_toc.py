@@ -1,4 +1,5 @@
 """`jahwal new-chapter`: a notebook from the template, registered in _toc.yml."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import pytest
 import yaml
 
 from jahwal.cli import main
-from jahwal.toc import TocError, new_chapter, page_title, toc_entries
+from jahwal.publish.toc import TocError, new_chapter, page_title, toc_entries
 
 ROOT = Path(__file__).resolve().parents[1]
 

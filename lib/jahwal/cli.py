@@ -1,4 +1,5 @@
 """The ``jahwal`` command: build, validate, synth, audit, new-chapter, qual, lit."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,11 +7,11 @@ import importlib
 import sys
 from pathlib import Path
 
-from .errors import JahwalError
+from jahwal.errors import JahwalError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from jahwal.publish.build import build
 
     log = build(args.params, root=args.root, jobs=args.jobs, strict=not args.no_strict, progress=not args.quiet)
     nbs = log.get("notebooks", [])
@@ -23,7 +24,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .contract import validate_extract
+    from jahwal.inputs.contract import validate_extract
 
     report = validate_extract(Path(args.path), fmt=args.format, window=(args.start, args.end))
     print(f"검증 통과 / valid: {args.path}")
@@ -33,12 +34,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _synth(args: argparse.Namespace) -> int:
-    from .synth import write_extract
+    from jahwal.inputs.synth import write_extract
 
     y0, _, y1 = args.years.partition("-")
     years = (int(y0), int(y1 or y0))
     out = Path(args.out or f"data/synthetic/scale{args.scale:g}-seed{args.seed}-{years[0]}-{years[1]}")
-    files = write_extract(out, scale=args.scale, seed=args.seed, years=years, reference_dir=Path(args.reference), fmt=args.format)
+    files = write_extract(
+        out, scale=args.scale, seed=args.seed, years=years, reference_dir=Path(args.reference), fmt=args.format
+    )
     print(f"합성 자료를 썼습니다 / wrote synthetic extract: {out}")
     for f in files:
         print(f"  {f}")
@@ -46,7 +49,7 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _new_chapter(args: argparse.Namespace) -> int:
-    from .toc import find_root, new_chapter
+    from jahwal.publish.toc import find_root, new_chapter
 
     root = Path(args.root) if args.root else find_root()
     path = new_chapter(root, args.slug, args.title, part=args.part)
@@ -59,7 +62,13 @@ def _delegate(module: str, argv: list[str]) -> int:
     return int(mod.main(argv) or 0)
 
 
-DELEGATED = {"audit": "audit", "qual": "qual", "lit": "lit", "pdf": "pdf", "browser": "browser"}
+DELEGATED = {
+    "audit": "analysis.audit",
+    "qual": "qual",
+    "lit": "inputs.literature",
+    "pdf": "publish.pdf",
+    "browser": "publish.browser",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -98,11 +107,11 @@ def parser() -> argparse.ArgumentParser:
     n.set_defaults(func=_new_chapter)
 
     for name, module, text in (
-        ("audit", "audit", "보고서 수치 재현성 점검 / audit the report's figures"),
+        ("audit", "analysis.audit", "보고서 수치 재현성 점검 / audit the report's figures"),
         ("qual", "qual", "질적 자료 가져오기·내보내기 / qualitative data"),
-        ("lit", "lit", "문헌 자료 점검 / literature data"),
-        ("pdf", "pdf", "책 전체 PDF / one PDF of the book"),
-        ("browser", "browser", "브라우저 준비 / headless Chromium"),
+        ("lit", "inputs.literature", "문헌 자료 점검 / literature data"),
+        ("pdf", "publish.pdf", "책 전체 PDF / one PDF of the book"),
+        ("browser", "publish.browser", "브라우저 준비 / headless Chromium"),
     ):
         d = sub.add_parser(name, help=text, add_help=False)
         d.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,4 +1,5 @@
 """Errors that the ``jahwal`` command reports to users (bilingual, non-zero exit)."""
+
 from __future__ import annotations
 
 

@@ -10,6 +10,7 @@ Examples
 >>> code_frequencies(example_corpus(), level="대주제")[["name", "n_quotes"]].values.tolist()
 [['마음의 변화', 3], ['관계의 변화', 2]]
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -13,6 +13,7 @@ Counting rules
   nearest code at or above that level (a segment coded to a theme that has no
   code at that level stays at the theme).
 """
+
 from __future__ import annotations
 
 import math
@@ -46,15 +47,46 @@ _DOMAIN_KEYWORDS = (
 GROUP_LABELS = {"practitioners": "실무자", "residents": "주민", ALL_GROUPS: "전체"}
 TENURE_LABELS = {"practitioners": "자활사례관리 경력", "residents": "자활사례관리 참여기간"}
 KOREAN = {
-    "group": "집단", "group_label": "집단", "domain": "영역 코드", "domain_label": "영역", "code_id": "코드 번호",
-    "name": "주제", "theme": "주제", "level": "수준", "n_quotes": "인용 수", "n_segments": "구간 수",
-    "n_participants": "참여자 수", "n_sessions": "회기 수", "share_quotes": "인용 비율(%)",
-    "share_participants": "참여자 비율(%)", "participant_id": "참여자", "session_id": "회기",
-    "text": "발언(예시 재구성)", "report_line": "보고서 행", "rank": "순위", "term": "핵심어", "n": "빈도",
-    "score": "특징도", "attribute": "구분", "category": "범주", "share": "비율(%)", "code_a": "코드 A",
-    "code_b": "코드 B", "name_a": "주제 A", "name_b": "주제 B", "n_a": "A 단위 수", "n_b": "B 단위 수",
-    "n_ab": "함께 나온 단위 수", "c": "c 계수", "n_total": "전체 인원", "n_female": "여성", "n_male": "남성",
-    "mean_age": "평균 연령", "min_age": "최소 연령", "max_age": "최대 연령", "median_tenure_months": "기간 중앙값(개월)",
+    "group": "집단",
+    "group_label": "집단",
+    "domain": "영역 코드",
+    "domain_label": "영역",
+    "code_id": "코드 번호",
+    "name": "주제",
+    "theme": "주제",
+    "level": "수준",
+    "n_quotes": "인용 수",
+    "n_segments": "구간 수",
+    "n_participants": "참여자 수",
+    "n_sessions": "회기 수",
+    "share_quotes": "인용 비율(%)",
+    "share_participants": "참여자 비율(%)",
+    "participant_id": "참여자",
+    "session_id": "회기",
+    "text": "발언(예시 재구성)",
+    "report_line": "보고서 행",
+    "rank": "순위",
+    "term": "핵심어",
+    "n": "빈도",
+    "score": "특징도",
+    "attribute": "구분",
+    "category": "범주",
+    "share": "비율(%)",
+    "code_a": "코드 A",
+    "code_b": "코드 B",
+    "name_a": "주제 A",
+    "name_b": "주제 B",
+    "n_a": "A 단위 수",
+    "n_b": "B 단위 수",
+    "n_ab": "함께 나온 단위 수",
+    "c": "c 계수",
+    "n_total": "전체 인원",
+    "n_female": "여성",
+    "n_male": "남성",
+    "mean_age": "평균 연령",
+    "min_age": "최소 연령",
+    "max_age": "최대 연령",
+    "median_tenure_months": "기간 중앙값(개월)",
     "n_docs": "구간 수",
 }
 
@@ -118,13 +150,37 @@ def code_tree(codes: pd.DataFrame) -> pd.DataFrame:
         if not domain:
             top_name = name[chain[0]]
             domain = next((d for d, words in _DOMAIN_KEYWORDS if any(w in top_name for w in words)), "other")
-        rows.append({
-            "code_id": row.code_id, "parent_id": row.parent_id, "group": row.group, "level": row.level,
-            "name": row.name, "depth": len(chain), "rank": _level_rank(row.level, len(chain) - 1), "order": k,
-            "top_id": chain[0], "domain": domain, "path": " › ".join(name[x] for x in chain),
-        })
-    return pd.DataFrame(rows, columns=["code_id", "parent_id", "group", "level", "name", "depth", "rank", "order",
-                                       "top_id", "domain", "path"])
+        rows.append(
+            {
+                "code_id": row.code_id,
+                "parent_id": row.parent_id,
+                "group": row.group,
+                "level": row.level,
+                "name": row.name,
+                "depth": len(chain),
+                "rank": _level_rank(row.level, len(chain) - 1),
+                "order": k,
+                "top_id": chain[0],
+                "domain": domain,
+                "path": " › ".join(name[x] for x in chain),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "code_id",
+            "parent_id",
+            "group",
+            "level",
+            "name",
+            "depth",
+            "rank",
+            "order",
+            "top_id",
+            "domain",
+            "path",
+        ],
+    )
 
 
 def _ancestors(tree: pd.DataFrame) -> dict[str, list[str]]:
@@ -158,8 +214,10 @@ def _target_rank(tree: pd.DataFrame, level: str | int) -> int:
             return LEVELS.index(level)
         if level in set(tree["level"]):
             return int(tree.loc[tree["level"] == level, "rank"].min())
-        raise ValueError(f"수준 '{level}'이 코드북에 없습니다 / level not in the codebook: {level!r} "
-                         f"(levels: {sorted(set(tree['level']))})")
+        raise ValueError(
+            f"수준 '{level}'이 코드북에 없습니다 / level not in the codebook: {level!r} "
+            f"(levels: {sorted(set(tree['level']))})"
+        )
     if isinstance(level, (int, np.integer)) and not isinstance(level, bool):
         return int(level)
     raise ValueError(f"level은 수준 이름이나 정수여야 합니다 / level must be a name or an integer: {level!r}")
@@ -184,8 +242,9 @@ def reporting_unit(corpus: QualCorpus, level: str | int) -> pd.Series:
     return pd.Series(unit, name="unit")
 
 
-def code_frequencies(corpus: QualCorpus, group: str | None = None, *, level: str | int | None = None,
-                     min_count: int = 0) -> pd.DataFrame:
+def code_frequencies(
+    corpus: QualCorpus, group: str | None = None, *, level: str | int | None = None, min_count: int = 0
+) -> pd.DataFrame:
     """Quotes, segments, participants and sessions per code, counting sub-codes.
 
     Parameters
@@ -217,7 +276,9 @@ def code_frequencies(corpus: QualCorpus, group: str | None = None, *, level: str
     3     D.2         2               2                2
     """
     if not isinstance(min_count, (int, np.integer)) or min_count < 0:
-        raise ValueError(f"min_count는 0 이상의 정수여야 합니다 / min_count must be a non-negative integer: {min_count!r}")
+        raise ValueError(
+            f"min_count는 0 이상의 정수여야 합니다 / min_count must be a non-negative integer: {min_count!r}"
+        )
     c = _group_corpus(corpus, group)
     tree = code_tree(c.codes)
     anc = _ancestors(tree)
@@ -225,12 +286,14 @@ def code_frequencies(corpus: QualCorpus, group: str | None = None, *, level: str
     rolled = coded.assign(node=coded["code_id"].map(anc)).explode("node")
     rolled = rolled.drop_duplicates(["node", "segment_id"])
     g = rolled.groupby("node")
-    counts = pd.DataFrame({
-        "n_quotes": g["quote_id"].nunique(),
-        "n_segments": g["segment_id"].nunique(),
-        "n_participants": rolled[rolled["participant_id"] != ""].groupby("node")["participant_id"].nunique(),
-        "n_sessions": g["session_id"].nunique(),
-    })
+    counts = pd.DataFrame(
+        {
+            "n_quotes": g["quote_id"].nunique(),
+            "n_segments": g["segment_id"].nunique(),
+            "n_participants": rolled[rolled["participant_id"] != ""].groupby("node")["participant_id"].nunique(),
+            "n_sessions": g["session_id"].nunique(),
+        }
+    )
     direct = coded.groupby("code_id")["quote_id"].nunique().rename("n_quotes_direct")
     out = tree.drop(columns=["rank", "order", "top_id"]).set_index("code_id")
     out = out.join(counts).join(direct)
@@ -244,8 +307,9 @@ def code_frequencies(corpus: QualCorpus, group: str | None = None, *, level: str
     return out.reset_index(drop=True)
 
 
-def theme_table(corpus: QualCorpus, group: str, *, top_id: str | None = None, domain: str | None = None,
-                min_count: int = 1) -> pd.DataFrame:
+def theme_table(
+    corpus: QualCorpus, group: str, *, top_id: str | None = None, domain: str | None = None, min_count: int = 1
+) -> pd.DataFrame:
     """A table like the report's theme tables, with counts, ready to display.
 
     One row for the whole domain, then one row per code in codebook order; the
@@ -347,8 +411,9 @@ def _overlap_units(seg: pd.DataFrame) -> pd.Series:
     return pd.Series(labels, index=ordered.index).reindex(seg.index)
 
 
-def cooccurrence(corpus: QualCorpus, group: str, *, level: str | int, unit: str = "segment",
-                 include_zero: bool = False) -> pd.DataFrame:
+def cooccurrence(
+    corpus: QualCorpus, group: str, *, level: str | int, unit: str = "segment", include_zero: bool = False
+) -> pd.DataFrame:
     """Code co-occurrence with the c coefficient ``n_ab / (n_a + n_b - n_ab)``.
 
     Parameters
@@ -417,8 +482,18 @@ def cooccurrence(corpus: QualCorpus, group: str, *, level: str | int, unit: str 
             if nab == 0 and not include_zero:
                 continue
             denom = int(n[i] + n[j] - nab)
-            rows.append((order[i], names[order[i]], order[j], names[order[j]], int(n[i]), int(n[j]), nab,
-                         nab / denom if denom else 0.0))
+            rows.append(
+                (
+                    order[i],
+                    names[order[i]],
+                    order[j],
+                    names[order[j]],
+                    int(n[i]),
+                    int(n[j]),
+                    nab,
+                    nab / denom if denom else 0.0,
+                )
+            )
     out = pd.DataFrame(rows, columns=["code_a", "name_a", "code_b", "name_b", "n_a", "n_b", "n_ab", "c"])
     return out.sort_values(["c", "n_ab"], ascending=False, kind="stable").reset_index(drop=True)
 
@@ -461,8 +536,9 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
         ids = coded.loc[coded["unit"] == u, "segment_id"].tolist()
         lens = seg.loc[ids, "text"].str.len()
         med = float(lens.median())
-        ranked = sorted(ids, key=lambda s: (abs(len(seg.at[s, "text"]) - med), natural_key(seg.at[s, "quote_id"]),
-                                            natural_key(s)))
+        ranked = sorted(
+            ids, key=lambda s: (abs(len(seg.at[s, "text"]) - med), natural_key(seg.at[s, "quote_id"]), natural_key(s))
+        )
         chosen: list[str] = []
         speakers_all = {seg.at[s, "participant_id"] for s in ids}
         while len(chosen) < min(n, len(ids)):
@@ -472,8 +548,12 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
             for s in ranked:
                 if s in chosen:
                     continue
-                inside = any(seg.at[s, "session_id"] == seg.at[t, "session_id"] and seg.at[t, "start"] <= seg.at[s, "start"]
-                             and seg.at[s, "end"] <= seg.at[t, "end"] for t in chosen)
+                inside = any(
+                    seg.at[s, "session_id"] == seg.at[t, "session_id"]
+                    and seg.at[t, "start"] <= seg.at[s, "start"]
+                    and seg.at[s, "end"] <= seg.at[t, "end"]
+                    for t in chosen
+                )
                 if inside or (fresh and seg.at[s, "participant_id"] in used):
                     continue
                 pick = s
@@ -485,10 +565,21 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
                 continue
             chosen.append(pick)
         for k, s in enumerate(chosen, start=1):
-            rows.append((u, tree.at[u, "name"], k, s, seg.at[s, "participant_id"], seg.at[s, "session_id"],
-                         seg.at[s, "text"], seg.at[s, "report_line"]))
-    return pd.DataFrame(rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text",
-                                       "report_line"])
+            rows.append(
+                (
+                    u,
+                    tree.at[u, "name"],
+                    k,
+                    s,
+                    seg.at[s, "participant_id"],
+                    seg.at[s, "session_id"],
+                    seg.at[s, "text"],
+                    seg.at[s, "report_line"],
+                )
+            )
+    return pd.DataFrame(
+        rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text", "report_line"]
+    )
 
 
 # ---------------------------------------------------------------- participants
@@ -500,9 +591,17 @@ def participant_table(corpus: QualCorpus, group: str) -> pd.DataFrame:
     for practitioners, ``자활사례관리 참여기간`` for residents) and ``회기``.
     """
     p = corpus.subset(group).participants
-    out = pd.DataFrame({"참여자": p["participant_id"], "보고서 표기": p["report_label"], "성별": p["sex"],
-                        "연령": p["age"], "담당업무": p["role"],
-                        TENURE_LABELS.get(group, "참여기간"): p["tenure_text"], "회기": p["session_id"]})
+    out = pd.DataFrame(
+        {
+            "참여자": p["participant_id"],
+            "보고서 표기": p["report_label"],
+            "성별": p["sex"],
+            "연령": p["age"],
+            "담당업무": p["role"],
+            TENURE_LABELS.get(group, "참여기간"): p["tenure_text"],
+            "회기": p["session_id"],
+        }
+    )
     for col in ("보고서 표기", "성별", "담당업무", TENURE_LABELS.get(group, "참여기간")):
         if (out[col].astype(str) == "").all():
             out = out.drop(columns=col)
@@ -528,6 +627,7 @@ def _tenure_band(months: float, bins: Sequence[int]) -> str:
 def _tenure_label(lo: float, hi: float) -> str:
     def yr(m: float) -> str:
         return f"{m / 12:g}"
+
     if lo == 0:
         return f"{yr(hi)}년 미만"
     if math.isinf(hi):
@@ -535,8 +635,9 @@ def _tenure_label(lo: float, hi: float) -> str:
     return f"{yr(lo)}–{yr(hi)}년 미만"
 
 
-def participant_profile(corpus: QualCorpus, groups: Iterable[str], *,
-                        tenure_bins: Sequence[int] = (0, 12, 36, 60, 120)) -> pd.DataFrame:
+def participant_profile(
+    corpus: QualCorpus, groups: Iterable[str], *, tenure_bins: Sequence[int] = (0, 12, 36, 60, 120)
+) -> pd.DataFrame:
     """Counts of participants by sex, age band and tenure band, per group.
 
     Parameters
@@ -560,7 +661,9 @@ def participant_profile(corpus: QualCorpus, groups: Iterable[str], *,
     """
     bins = list(tenure_bins)
     if len(bins) < 2 or bins != sorted(bins) or bins[0] != 0:
-        raise ValueError(f"tenure_bins는 0에서 시작하는 오름차순이어야 합니다 / tenure_bins must rise from 0: {tenure_bins!r}")
+        raise ValueError(
+            f"tenure_bins는 0에서 시작하는 오름차순이어야 합니다 / tenure_bins must rise from 0: {tenure_bins!r}"
+        )
     rows = []
     for g in groups:
         p = corpus.subset(g).participants
@@ -602,10 +705,18 @@ def session_table(corpus: QualCorpus, groups: Iterable[str]) -> pd.DataFrame:
         n = corpus.subset(g).participants.groupby("session_id").size()
         for r in s.itertuples(index=False):
             period = " – ".join(x for x in (r.date_start, r.date_end) if x) or "보고서에 없음"
-            rows.append({"집단": GROUP_LABELS.get(g, g), "회기": r.session_id, "기관": r.site or "–",
-                         "참여자 수": int(n.get(r.session_id, 0)), "기간": period,
-                         "시간(분)": "–" if pd.isna(r.duration_min) else str(int(r.duration_min)),
-                         "장소": r.place or "–", "배정": "가정" if r.assumed else "보고서"})
+            rows.append(
+                {
+                    "집단": GROUP_LABELS.get(g, g),
+                    "회기": r.session_id,
+                    "기관": r.site or "–",
+                    "참여자 수": int(n.get(r.session_id, 0)),
+                    "기간": period,
+                    "시간(분)": "–" if pd.isna(r.duration_min) else str(int(r.duration_min)),
+                    "장소": r.place or "–",
+                    "배정": "가정" if r.assumed else "보고서",
+                }
+            )
     return pd.DataFrame(rows, columns=["집단", "회기", "기관", "참여자 수", "기간", "시간(분)", "장소", "배정"])
 
 
@@ -615,16 +726,25 @@ def participant_summary(corpus: QualCorpus, groups: Iterable[str]) -> pd.DataFra
     for g in groups:
         p = corpus.subset(g).participants
         age = p["age"].astype("Float64")
-        rows.append({"group": g, "n_total": len(p), "n_female": int((p["sex"] == "여").sum()),
-                     "n_male": int((p["sex"] == "남").sum()), "mean_age": float(age.mean()),
-                     "min_age": float(age.min()), "max_age": float(age.max()),
-                     "median_tenure_months": float(p["tenure_months"].astype("Float64").median())})
+        rows.append(
+            {
+                "group": g,
+                "n_total": len(p),
+                "n_female": int((p["sex"] == "여").sum()),
+                "n_male": int((p["sex"] == "남").sum()),
+                "mean_age": float(age.mean()),
+                "min_age": float(age.min()),
+                "max_age": float(age.max()),
+                "median_tenure_months": float(p["tenure_months"].astype("Float64").median()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------- comparison
-def domain_comparison(corpus: QualCorpus, groups: Iterable[str], *,
-                      domains: Sequence[str] = SHARED_DOMAINS) -> pd.DataFrame:
+def domain_comparison(
+    corpus: QualCorpus, groups: Iterable[str], *, domains: Sequence[str] = SHARED_DOMAINS
+) -> pd.DataFrame:
     """How much each group's talk falls in each domain, side by side.
 
     Returns
@@ -649,14 +769,31 @@ def domain_comparison(corpus: QualCorpus, groups: Iterable[str], *,
             sub = coded[coded["domain"] == d]
             nq = sub["quote_id"].nunique()
             npart = sub.loc[sub["participant_id"] != "", "participant_id"].nunique()
-            rows.append((g, d, DOMAIN_LABELS[d], nq, 100.0 * nq / total_q if total_q else 0.0, npart,
-                         100.0 * npart / total_p if total_p else 0.0))
-    return pd.DataFrame(rows, columns=["group", "domain", "domain_label", "n_quotes", "share_quotes", "n_participants",
-                                       "share_participants"])
+            rows.append(
+                (
+                    g,
+                    d,
+                    DOMAIN_LABELS[d],
+                    nq,
+                    100.0 * nq / total_q if total_q else 0.0,
+                    npart,
+                    100.0 * npart / total_p if total_p else 0.0,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=["group", "domain", "domain_label", "n_quotes", "share_quotes", "n_participants", "share_participants"],
+    )
 
 
-def side_by_side(corpus: QualCorpus, groups: Sequence[str], *, domains: Sequence[str] = SHARED_DOMAINS,
-                 level: str | int = "대주제", top: int | None = None) -> pd.DataFrame:
+def side_by_side(
+    corpus: QualCorpus,
+    groups: Sequence[str],
+    *,
+    domains: Sequence[str] = SHARED_DOMAINS,
+    level: str | int = "대주제",
+    top: int | None = None,
+) -> pd.DataFrame:
     """Each group's themes in each domain, ranked by quotes, next to each other.
 
     Returns

@@ -7,6 +7,7 @@ Usage::
     jahwal qual export DIR [--qdpx OUT.qdpx] [--qdc OUT.qdc] [--crlf] [--bom]
     jahwal qual summary PATH [--format native|qdpx|auto]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,9 @@ from ..errors import JahwalError
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jahwal qual", description="질적 자료(코딩된 초점집단) 변환과 요약 / qualitative data")
+    p = argparse.ArgumentParser(
+        prog="jahwal qual", description="질적 자료(코딩된 초점집단) 변환과 요약 / qualitative data"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     imp = sub.add_parser("import", help="REFI-QDA(.qdpx/.qdc)를 기본 형식 폴더로 / REFI-QDA to a native folder")
     imp.add_argument("path")
@@ -50,8 +53,10 @@ def main(argv: list[str] | None = None) -> int:
                 codes = read_qdc(src)
                 tmp = out.with_name(f".{out.name}.tmp")
                 cols = ["group"] + [c for c in codes.columns if c != "group"]
-                codes = codes[cols].assign(codable=codes["codable"].map(lambda b: "true" if b else "false"),
-                                           abridged=codes["abridged"].astype(int))
+                codes = codes[cols].assign(
+                    codable=codes["codable"].map(lambda b: "true" if b else "false"),
+                    abridged=codes["abridged"].astype(int),
+                )
                 codes.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
                 tmp.replace(out)
                 print(f"코드 {len(codes)}개를 {out}에 썼습니다 / wrote {len(codes)} codes to {out}")
@@ -77,7 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         corpus = load_corpus(args.path, args.format)
         print(corpus.summary().to_string(index=False))
         for g in corpus.groups:
-            top = code_frequencies(corpus, g).query("parent_id == ''")[["code_id", "name", "n_quotes", "n_participants"]]
+            top = code_frequencies(corpus, g).query("parent_id == ''")[
+                ["code_id", "name", "n_quotes", "n_participants"]
+            ]
             print(f"\n[{g}]")
             print(top.to_string(index=False))
         return 0

@@ -12,6 +12,7 @@ Monroe, B. L., Colaresi, M. P., & Quinn, K. M. (2008). Fightin' words: Lexical
 feature selection and evaluation for identifying the content of political
 conflict. *Political Analysis*, 16(4), 372–403.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -25,9 +26,39 @@ from .model import QualCorpus
 
 #: compounds of the field kept as one noun
 DOMAIN_WORDS = (
-    "사례관리", "사례관리자", "사례관리팀", "자활", "자활근로", "자활사업", "자활센터", "사업단", "사업팀", "게이트웨이",
-    "탈수급", "참여주민", "참여자", "실무자", "자격증", "슈퍼비전", "라포", "자존감", "자립", "검정고시", "센터장",
-    "팀장", "반장", "동아리", "전세임대", "간병", "자산형성", "상담", "근로", "월차", "최저임금", "주민센터", "구청",
+    "사례관리",
+    "사례관리자",
+    "사례관리팀",
+    "자활",
+    "자활근로",
+    "자활사업",
+    "자활센터",
+    "사업단",
+    "사업팀",
+    "게이트웨이",
+    "탈수급",
+    "참여주민",
+    "참여자",
+    "실무자",
+    "자격증",
+    "슈퍼비전",
+    "라포",
+    "자존감",
+    "자립",
+    "검정고시",
+    "센터장",
+    "팀장",
+    "반장",
+    "동아리",
+    "전세임대",
+    "간병",
+    "자산형성",
+    "상담",
+    "근로",
+    "월차",
+    "최저임금",
+    "주민센터",
+    "구청",
 )
 #: nouns too general to tell themes apart
 STOPWORDS = frozenset(
@@ -61,8 +92,9 @@ def kiwi():
     return k
 
 
-def nouns(text: str, *, tags: Sequence[str] = ("NNG", "NNP"), min_len: int = 2,
-          stopwords: Iterable[str] = STOPWORDS) -> list[str]:
+def nouns(
+    text: str, *, tags: Sequence[str] = ("NNG", "NNP"), min_len: int = 2, stopwords: Iterable[str] = STOPWORDS
+) -> list[str]:
     """The nouns of ``text`` in order (general and proper nouns by default).
 
     Examples
@@ -77,15 +109,21 @@ def nouns(text: str, *, tags: Sequence[str] = ("NNG", "NNP"), min_len: int = 2,
         if t.tag not in tags:
             continue
         form = t.form
-        if i + 1 < len(toks) and toks[i + 1].tag == "XSN" and toks[i + 1].form == "님" and toks[i + 1].start == t.start + t.len:
+        if (
+            i + 1 < len(toks)
+            and toks[i + 1].tag == "XSN"
+            and toks[i + 1].form == "님"
+            and toks[i + 1].start == t.start + t.len
+        ):
             form += "님"
         if len(form) >= min_len and form not in stop:
             out.append(form)
     return out
 
 
-def theme_terms(corpus: QualCorpus, group: str, *, level: str | int, min_len: int = 2,
-                stopwords: Iterable[str] = STOPWORDS) -> pd.DataFrame:
+def theme_terms(
+    corpus: QualCorpus, group: str, *, level: str | int, min_len: int = 2, stopwords: Iterable[str] = STOPWORDS
+) -> pd.DataFrame:
     """Noun counts per reporting unit (theme).
 
     Returns
@@ -105,7 +143,9 @@ def theme_terms(corpus: QualCorpus, group: str, *, level: str | int, min_len: in
     long = pd.DataFrame(rows, columns=["code_id", "segment_id", "term"])
     if long.empty:
         return pd.DataFrame(columns=["code_id", "name", "term", "n", "n_docs"])
-    out = long.groupby(["code_id", "term"]).agg(n=("segment_id", "size"), n_docs=("segment_id", "nunique")).reset_index()
+    out = (
+        long.groupby(["code_id", "term"]).agg(n=("segment_id", "size"), n_docs=("segment_id", "nunique")).reset_index()
+    )
     tree = code_tree(c.codes).set_index("code_id")
     out.insert(1, "name", out["code_id"].map(tree["name"]))
     out["_o"] = out["code_id"].map(tree["order"])
@@ -113,8 +153,7 @@ def theme_terms(corpus: QualCorpus, group: str, *, level: str | int, min_len: in
     return out.reset_index(drop=True)
 
 
-def distinctive_terms(terms: pd.DataFrame, *, method: str = "log_odds", top: int = 10,
-                      min_n: int = 1) -> pd.DataFrame:
+def distinctive_terms(terms: pd.DataFrame, *, method: str = "log_odds", top: int = 10, min_n: int = 1) -> pd.DataFrame:
     """The terms most typical of each theme compared with the other themes.
 
     Parameters
@@ -164,8 +203,7 @@ def distinctive_terms(terms: pd.DataFrame, *, method: str = "log_odds", top: int
         ni = t["code_id"].map(n_i).astype(float)
         nj = total - ni
         with np.errstate(divide="ignore", invalid="ignore"):
-            d = (np.log((y_iw + a_w) / (ni + a0 - y_iw - a_w))
-                 - np.log((y_jw + a_w) / (nj + a0 - y_jw - a_w)))
+            d = np.log((y_iw + a_w) / (ni + a0 - y_iw - a_w)) - np.log((y_jw + a_w) / (nj + a0 - y_jw - a_w))
             var = 1.0 / (y_iw + a_w) + 1.0 / (y_jw + a_w)
             t["score"] = d / np.sqrt(var)
     else:
@@ -201,7 +239,10 @@ def keyword_table(terms: pd.DataFrame, *, top: int = 5, min_n: int = 1) -> pd.Da
     """
     freq = top_nouns(terms, top=top)
     dist = distinctive_terms(terms, top=top, min_n=min_n)
-    fmt = lambda d: d.assign(t=d["term"] + "(" + d["n"].astype(str) + ")").groupby("code_id", sort=False)["t"].agg(", ".join)  # noqa: E731
+
+    def fmt(d: pd.DataFrame) -> pd.Series:
+        return d.assign(t=d["term"] + "(" + d["n"].astype(str) + ")").groupby("code_id", sort=False)["t"].agg(", ".join)
+
     names = terms.drop_duplicates("code_id").set_index("code_id")["name"]
     out = pd.DataFrame({"주제": names, "빈출 명사": fmt(freq), "특징어": fmt(dist)}).fillna("")
     return out.reset_index(drop=True)

@@ -26,6 +26,7 @@ segments
 codings
     ``segment_id, code_id``: one row per code on a segment.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,15 +39,60 @@ from ..errors import JahwalError
 LEVELS = ["영역", "대주제", "하위주제", "코드", "세부코드"]
 ALL_GROUPS = "all"
 
-CODE_COLUMNS = ["code_id", "parent_id", "group", "level", "name", "description", "codable", "domain",
-                "table_id", "source_line", "abridged", "color"]
-PARTICIPANT_COLUMNS = ["participant_id", "group", "session_id", "report_label", "sex", "age", "role",
-                       "tenure_text", "tenure_months", "table_id", "source_line"]
-SESSION_COLUMNS = ["session_id", "group", "site", "date_start", "date_end", "n_participants", "duration_min",
-                   "place", "assumed", "source_line", "note"]
+CODE_COLUMNS = [
+    "code_id",
+    "parent_id",
+    "group",
+    "level",
+    "name",
+    "description",
+    "codable",
+    "domain",
+    "table_id",
+    "source_line",
+    "abridged",
+    "color",
+]
+PARTICIPANT_COLUMNS = [
+    "participant_id",
+    "group",
+    "session_id",
+    "report_label",
+    "sex",
+    "age",
+    "role",
+    "tenure_text",
+    "tenure_months",
+    "table_id",
+    "source_line",
+]
+SESSION_COLUMNS = [
+    "session_id",
+    "group",
+    "site",
+    "date_start",
+    "date_end",
+    "n_participants",
+    "duration_min",
+    "place",
+    "assumed",
+    "source_line",
+    "note",
+]
 SOURCE_COLUMNS = ["session_id", "text"]
-SEGMENT_COLUMNS = ["segment_id", "quote_id", "group", "session_id", "participant_id", "start", "end", "text",
-                   "coder", "memo", "report_line"]
+SEGMENT_COLUMNS = [
+    "segment_id",
+    "quote_id",
+    "group",
+    "session_id",
+    "participant_id",
+    "start",
+    "end",
+    "text",
+    "coder",
+    "memo",
+    "report_line",
+]
 CODING_COLUMNS = ["segment_id", "code_id"]
 
 INT_COLUMNS = {"source_line", "age", "tenure_months", "n_participants", "duration_min"}
@@ -156,10 +202,12 @@ class QualCorpus:
                     break
                 seen.add(cur)
                 cur = parent.get(cur, "")
-        for frame, key, label in ((self.participants, "participant_id", "participants"),
-                                  (self.sessions, "session_id", "sessions"),
-                                  (self.sources, "session_id", "sources"),
-                                  (self.segments, "segment_id", "segments")):
+        for frame, key, label in (
+            (self.participants, "participant_id", "participants"),
+            (self.sessions, "session_id", "sessions"),
+            (self.sources, "session_id", "sources"),
+            (self.segments, "segment_id", "segments"),
+        ):
             for d in frame.loc[frame[key].duplicated(), key].unique():
                 p.append(f"{label}: '{d}' 중복 / duplicate {key}")
             if (frame[key] == "").any():
@@ -181,9 +229,13 @@ class QualCorpus:
                 continue
             t = texts[row.session_id]
             if not (0 <= row.start < row.end <= len(t)):
-                p.append(f"{where}: 위치 {row.start}–{row.end}가 소스 길이 {len(t)}를 벗어납니다 / offsets outside the text")
-            elif t[row.start:row.end] != row.text:
-                p.append(f"{where}: 본문이 소스의 {row.start}–{row.end} 위치와 다릅니다 / text differs from the source span")
+                p.append(
+                    f"{where}: 위치 {row.start}–{row.end}가 소스 길이 {len(t)}를 벗어납니다 / offsets outside the text"
+                )
+            elif t[row.start : row.end] != row.text:
+                p.append(
+                    f"{where}: 본문이 소스의 {row.start}–{row.end} 위치와 다릅니다 / text differs from the source span"
+                )
             if row.participant_id:
                 if row.participant_id not in pgroup:
                     p.append(f"{where}: 참여자 '{row.participant_id}'가 없습니다 / unknown participant")
@@ -199,7 +251,9 @@ class QualCorpus:
                 p.append(f"codings: 구간 '{sid}'의 코드 '{cid}'가 코드북에 없습니다 / unknown code")
             else:
                 if not codable[cid]:
-                    p.append(f"codings: 구간 '{sid}'가 묶음 코드 '{cid}'(codable=false)에 붙었습니다 / coded to a category")
+                    p.append(
+                        f"codings: 구간 '{sid}'가 묶음 코드 '{cid}'(codable=false)에 붙었습니다 / coded to a category"
+                    )
                 if cgroup[cid] not in (segs[sid], ALL_GROUPS) and segs[sid] != ALL_GROUPS:
                     p.append(f"codings: 구간 '{sid}'와 코드 '{cid}'의 집단이 다릅니다 / code from another group")
         if self.codings.duplicated().any():
@@ -273,15 +327,19 @@ class QualCorpus:
         rows = []
         for g in self.groups:
             seg = self.segments[self.segments["group"] == g]
-            rows.append({
-                "group": g,
-                "n_codes": int((self.codes["group"] == g).sum()),
-                "n_sessions": int((self.sessions["group"] == g).sum()),
-                "n_participants": int((self.participants["group"] == g).sum()),
-                "n_segments": int(len(seg)),
-                "n_codings": int(self.codings["segment_id"].isin(set(seg["segment_id"])).sum()),
-            })
-        return pd.DataFrame(rows, columns=["group", "n_codes", "n_sessions", "n_participants", "n_segments", "n_codings"])
+            rows.append(
+                {
+                    "group": g,
+                    "n_codes": int((self.codes["group"] == g).sum()),
+                    "n_sessions": int((self.sessions["group"] == g).sum()),
+                    "n_participants": int((self.participants["group"] == g).sum()),
+                    "n_segments": int(len(seg)),
+                    "n_codings": int(self.codings["segment_id"].isin(set(seg["segment_id"])).sum()),
+                }
+            )
+        return pd.DataFrame(
+            rows, columns=["group", "n_codes", "n_sessions", "n_participants", "n_segments", "n_codings"]
+        )
 
 
 def example_corpus() -> QualCorpus:
@@ -293,25 +351,36 @@ def example_corpus() -> QualCorpus:
     >>> c.segments[["segment_id", "participant_id", "text"]].iloc[0].tolist()
     ['S1', 'P01', '처음엔 말도 못 했어요.']
     """
-    codes = pd.DataFrame([
-        ("D", "", "practitioners", "영역", "성과", "", False, "outcomes"),
-        ("D.1", "D", "practitioners", "대주제", "마음의 변화", "", True, ""),
-        ("D.1.a", "D.1", "practitioners", "코드", "자신감", "", True, ""),
-        ("D.2", "D", "practitioners", "대주제", "관계의 변화", "", True, ""),
-    ], columns=["code_id", "parent_id", "group", "level", "name", "description", "codable", "domain"])
-    texts = ["처음엔 말도 못 했어요.", "지금은 동료와 웃으며 일해요.", "자격증도 땄어요.", "팀장님과 사이가 좋아졌어요."]
+    codes = pd.DataFrame(
+        [
+            ("D", "", "practitioners", "영역", "성과", "", False, "outcomes"),
+            ("D.1", "D", "practitioners", "대주제", "마음의 변화", "", True, ""),
+            ("D.1.a", "D.1", "practitioners", "코드", "자신감", "", True, ""),
+            ("D.2", "D", "practitioners", "대주제", "관계의 변화", "", True, ""),
+        ],
+        columns=["code_id", "parent_id", "group", "level", "name", "description", "codable", "domain"],
+    )
+    texts = [
+        "처음엔 말도 못 했어요.",
+        "지금은 동료와 웃으며 일해요.",
+        "자격증도 땄어요.",
+        "팀장님과 사이가 좋아졌어요.",
+    ]
     who = ["P01", "P01", "P02", "P02"]
-    source, segs, pos = "", [], 0
+    source, segs, _pos = "", [], 0
     for i, (t, p) in enumerate(zip(texts, who), start=1):
         prefix = f"{p}: "
         start = len(source) + len(prefix)
         source += prefix + t + "\n\n"
         segs.append((f"S{i}", f"S{i}", "practitioners", "G1", p, start, start + len(t), t, "demo", "", ""))
     segments = pd.DataFrame(segs, columns=SEGMENT_COLUMNS)
-    codings = pd.DataFrame([("S1", "D.1.a"), ("S2", "D.1"), ("S2", "D.2"), ("S3", "D.1.a"), ("S4", "D.2")],
-                           columns=CODING_COLUMNS)
-    participants = pd.DataFrame([("P01", "practitioners", "G1", "", "여", 41), ("P02", "practitioners", "G1", "", "남", 35)],
-                                columns=["participant_id", "group", "session_id", "report_label", "sex", "age"])
+    codings = pd.DataFrame(
+        [("S1", "D.1.a"), ("S2", "D.1"), ("S2", "D.2"), ("S3", "D.1.a"), ("S4", "D.2")], columns=CODING_COLUMNS
+    )
+    participants = pd.DataFrame(
+        [("P01", "practitioners", "G1", "", "여", 41), ("P02", "practitioners", "G1", "", "남", 35)],
+        columns=["participant_id", "group", "session_id", "report_label", "sex", "age"],
+    )
     sessions = pd.DataFrame([("G1", "practitioners", "기관 1")], columns=["session_id", "group", "site"])
     sources = pd.DataFrame([("G1", source)], columns=SOURCE_COLUMNS)
     return QualCorpus(codes, participants, sessions, sources, segments, codings, name="example").validate()

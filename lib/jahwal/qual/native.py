@@ -26,6 +26,7 @@ order as ``"<participant>: <text>"`` paragraphs; a segment whose ``within``
 names an earlier segment is located inside that segment's text instead of being
 appended (the same passage quoted twice).
 """
+
 from __future__ import annotations
 
 import os
@@ -122,14 +123,18 @@ def _build_sources(seg: pd.DataFrame, path: Path, problems: list[str]) -> tuple[
         if not within:
             continue
         if within not in pos_of:
-            problems.append(f"{path} {k + 2}행, 열 'within': 구간 '{within}'이 없거나 그 자신도 다른 구간 안에 있습니다 / "
-                            f"unknown segment, or one that is itself inside another")
+            problems.append(
+                f"{path} {k + 2}행, 열 'within': 구간 '{within}'이 없거나 그 자신도 다른 구간 안에 있습니다 / "
+                f"unknown segment, or one that is itself inside another"
+            )
             continue
         wsid, ws, _we, wtext = pos_of[within]
         idx = wtext.find(row.text)
         if wsid != row.session_id or idx < 0:
-            problems.append(f"{path} {k + 2}행, 열 'within': 본문이 구간 '{within}' 안에 없습니다 / "
-                            f"text not found inside segment '{within}'")
+            problems.append(
+                f"{path} {k + 2}행, 열 'within': 본문이 구간 '{within}' 안에 없습니다 / "
+                f"text not found inside segment '{within}'"
+            )
             continue
         starts[k], ends[k] = ws + idx, ws + idx + len(row.text)
     sources = pd.DataFrame({"session_id": list(texts), "text": ["".join(v) for v in texts.values()]})
@@ -175,22 +180,31 @@ def read_native(folder: str | Path) -> QualCorpus:
     codes = dict(zip(cb["code_id"], cb["group"]))
     sessions = set(se["session_id"])
     parts = dict(zip(pa["participant_id"], pa["group"]))
-    for i, (cid, par) in enumerate(zip(cb["code_id"], cb["parent_id"])):
+    for i, (_cid, par) in enumerate(zip(cb["code_id"], cb["parent_id"])):
         if par and par not in codes:
-            problems.append(f"{folder / 'codebook.csv'} {i + 2}행, 열 'parent_id': 코드 '{par}'가 없습니다 / unknown code")
-    for i, (pid, sid) in enumerate(zip(pa["participant_id"], pa["session_id"])):
+            problems.append(
+                f"{folder / 'codebook.csv'} {i + 2}행, 열 'parent_id': 코드 '{par}'가 없습니다 / unknown code"
+            )
+    for i, (_pid, sid) in enumerate(zip(pa["participant_id"], pa["session_id"])):
         if sid and sid not in sessions:
-            problems.append(f"{folder / 'participants.csv'} {i + 2}행, 열 'session_id': 회기 '{sid}'가 없습니다 / unknown session")
+            problems.append(
+                f"{folder / 'participants.csv'} {i + 2}행, 열 'session_id': 회기 '{sid}'가 없습니다 / unknown session"
+            )
     segpath = folder / "segments.csv"
     for i, row in enumerate(sg.itertuples(index=False)):
         if row.session_id not in sessions:
-            problems.append(f"{segpath} {i + 2}행, 열 'session_id': 회기 '{row.session_id}'가 없습니다 / unknown session")
+            problems.append(
+                f"{segpath} {i + 2}행, 열 'session_id': 회기 '{row.session_id}'가 없습니다 / unknown session"
+            )
         if not row.participant_id:
-            problems.append(f"{segpath} {i + 2}행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / "
-                            f"empty speaker (participant_id)")
+            problems.append(
+                f"{segpath} {i + 2}행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)"
+            )
         elif row.participant_id not in parts:
-            problems.append(f"{segpath} {i + 2}행, 열 'participant_id': 참여자 '{row.participant_id}'가 없습니다 / "
-                            f"unknown participant")
+            problems.append(
+                f"{segpath} {i + 2}행, 열 'participant_id': 참여자 '{row.participant_id}'가 없습니다 / "
+                f"unknown participant"
+            )
         ids = [c.strip() for c in row.code_ids.split(";") if c.strip()]
         if not ids:
             problems.append(f"{segpath} {i + 2}행, 열 'code_ids': 코드가 없습니다 / no code")
@@ -207,8 +221,10 @@ def read_native(folder: str | Path) -> QualCorpus:
         for i, (sid, fname) in enumerate(zip(se["session_id"], se["source_file"])):
             p = folder / "sources" / fname
             if not fname or not p.is_file():
-                problems.append(f"{folder / 'sessions.csv'} {i + 2}행, 열 'source_file': 녹취 파일이 없습니다 / "
-                                f"transcript not found: {p}")
+                problems.append(
+                    f"{folder / 'sessions.csv'} {i + 2}행, 열 'source_file': 녹취 파일이 없습니다 / "
+                    f"transcript not found: {p}"
+                )
                 continue
             try:
                 texts.append((sid, p.read_text(encoding="utf-8-sig").replace("\r\n", "\n")))
@@ -221,15 +237,19 @@ def read_native(folder: str | Path) -> QualCorpus:
         for i, (sid, s, e, t) in enumerate(zip(sg["session_id"], starts, ends, sg["text"])):
             full = tx.get(sid, "")
             if not 0 <= s < e <= len(full):
-                problems.append(f"{segpath} {i + 2}행, 열 'start'/'end': 위치 {s}–{e}가 녹취 길이 {len(full)}를 벗어납니다 / "
-                                f"offsets beyond the text")
+                problems.append(
+                    f"{segpath} {i + 2}행, 열 'start'/'end': 위치 {s}–{e}가 녹취 길이 {len(full)}를 벗어납니다 / "
+                    f"offsets beyond the text"
+                )
             elif full[s:e] != t:
-                problems.append(f"{segpath} {i + 2}행, 열 'text': 녹취의 {s}–{e} 위치와 다릅니다 / differs from the transcript")
+                problems.append(
+                    f"{segpath} {i + 2}행, 열 'text': 녹취의 {s}–{e} 위치와 다릅니다 / differs from the transcript"
+                )
     else:
         sources, starts, ends = _build_sources(sg, segpath, problems)
     raise_problems(problems, str(folder))
     # one transcript per session, in the order of sessions.csv
-    sources = (se[["session_id"]].merge(sources, on="session_id", how="left").fillna({"text": ""}))
+    sources = se[["session_id"]].merge(sources, on="session_id", how="left").fillna({"text": ""})
 
     segments = sg.assign(start=starts, end=ends)
     if "quote_id" not in segments.columns:
@@ -246,8 +266,13 @@ def read_native(folder: str | Path) -> QualCorpus:
     segments = segments[[c for c in SEGMENT_COLUMNS if c in segments.columns]]
     sessions_df = se.drop(columns=[c for c in ("source_file",) if c in se.columns])
     corpus = QualCorpus(
-        codes=cb, participants=pa, sessions=sessions_df, sources=sources, segments=segments,
-        codings=codings, name=folder.name,
+        codes=cb,
+        participants=pa,
+        sessions=sessions_df,
+        sources=sources,
+        segments=segments,
+        codings=codings,
+        name=folder.name,
     )
     return corpus.validate(str(folder))
 
@@ -301,8 +326,20 @@ def write_native(corpus: QualCorpus, folder: str | Path, *, overwrite: bool = Fa
         codes_by_seg = corpus.codings.groupby("segment_id", sort=False)["code_id"].agg(";".join)
         sg = corpus.segments.copy()
         sg["code_ids"] = sg["segment_id"].map(codes_by_seg).fillna("")
-        cols = ["segment_id", "quote_id", "group", "session_id", "participant_id", "code_ids", "start", "end",
-                "text", "report_line", "coder", "memo"]
+        cols = [
+            "segment_id",
+            "quote_id",
+            "group",
+            "session_id",
+            "participant_id",
+            "code_ids",
+            "start",
+            "end",
+            "text",
+            "report_line",
+            "coder",
+            "memo",
+        ]
         sg[cols].to_csv(tmp / "segments.csv", index=False, encoding="utf-8", lineterminator="\n")
         if folder.exists():
             backup = folder.with_name(f".{folder.name}.old")

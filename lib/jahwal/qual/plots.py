@@ -1,4 +1,5 @@
-"""Figures for Chapter Ⅳ (Korean labels; the font comes from :func:`jahwal.nb.setup`)."""
+"""Figures for Chapter Ⅳ (Korean labels; the font comes from :func:`jahwal.display.nb.setup`)."""
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,9 @@ def _wrap(label: str, width: int = 18) -> str:
     return label[:cut] + "\n" + _wrap(label[cut:].strip(), width)
 
 
-def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령대", "기간"),
-                   titles: dict[str, str] | None = None):
+def profile_figure(
+    profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령대", "기간"), titles: dict[str, str] | None = None
+):
     """Bars of participants per category, one panel per attribute, groups side by side."""
     titles = titles or {"연령대": "연령대별 참여자 수", "기간": "경력·참여기간별 참여자 수", "성별": "성별 참여자 수"}
     fig, axes = plt.subplots(1, len(attributes), figsize=(5.2 * len(attributes), 3.8), squeeze=False)
@@ -43,12 +45,22 @@ def profile_figure(profile: pd.DataFrame, attributes: tuple[str, ...] = ("연령
     return fig
 
 
-def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참여자",
-                   ylabel: str = "주제", value: str = "n_quotes", cmap: str = "Blues", fmt: str = "d"):
+def heatmap_figure(
+    matrix: pd.DataFrame,
+    *,
+    title: str = "",
+    xlabel: str = "참여자",
+    ylabel: str = "주제",
+    value: str = "n_quotes",
+    cmap: str = "Blues",
+    fmt: str = "d",
+):
     """A heat map of a long table (``code_id, name, participant_id`` or ``name_a, name_b``)."""
     if {"participant_id", "name"} <= set(matrix.columns):
         wide = matrix.pivot_table(index="name", columns="participant_id", values=value, sort=False, aggfunc="sum")
-        wide = wide.reindex(index=list(dict.fromkeys(matrix["name"])), columns=list(dict.fromkeys(matrix["participant_id"])))
+        wide = wide.reindex(
+            index=list(dict.fromkeys(matrix["name"])), columns=list(dict.fromkeys(matrix["participant_id"]))
+        )
     else:
         wide = matrix
     h = max(3.0, 0.34 * len(wide.index) + 1.4)
@@ -64,8 +76,15 @@ def heatmap_figure(matrix: pd.DataFrame, *, title: str = "", xlabel: str = "참�
         for j in range(data.shape[1]):
             v = data[i, j]
             if v and not math.isnan(v):
-                ax.text(j, i, format(int(v), fmt) if fmt == "d" else format(v, fmt), ha="center", va="center",
-                        fontsize=7, color="white" if v > vmax * 0.6 else "black")
+                ax.text(
+                    j,
+                    i,
+                    format(int(v), fmt) if fmt == "d" else format(v, fmt),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if v > vmax * 0.6 else "black",
+                )
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -95,8 +114,15 @@ def cooccurrence_figure(pairs: pd.DataFrame, order: list[str], *, title: str = "
         for j in range(i):
             v = data[i, j]
             if v > 0:
-                ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6.5,
-                        color="white" if v > 0.6 * top else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{v:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if v > 0.6 * top else "black",
+                )
     if title:
         ax.set_title(title)
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.01, label="c 계수")

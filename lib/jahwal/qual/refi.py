@@ -53,8 +53,8 @@ from .model import (
     INT_COLUMNS,
     QualCorpus,
     QualDataError,
-    raise_problems,
     _normalize,
+    raise_problems,
     to_bool,
 )
 

@@ -1,0 +1,298 @@
+"""Helpers that notebooks call: setup, glued numbers, numbered tables and figures.
+
+Notebooks stay thin: one call into the library per table or figure, then one of
+these helpers to publish it. Numbers in the prose are glued as preformatted
+strings and written ``{glue:text}`key``` in Markdown. Tables and figures are
+glued and placed with ``{glue:figure}`` so that they carry the report's
+numbering (표 Ⅲ-3, 그림 Ⅲ-11) in their caption and a label for ``{ref}``.
+
+Tables are also written as CSV and XLSX files for download when the build sets
+``JAHWAL_TABLE_DIR`` (the book links them under ``tables/``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import re
+import warnings
+from numbers import Number
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from jahwal.display.figures import set_theme
+
+TABLE_DIR_ENV = "JAHWAL_TABLE_DIR"
+TABLE_URL_PREFIX = "../tables/"
+TABLE_MIME = "application/vnd.jahwal.table+json"
+_KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def setup() -> None:
+    """Prepare a notebook: Korean fonts, the seaborn theme and display options."""
+    try:  # inside a kernel: figures are shown (and glued) as PNG images
+        from IPython import get_ipython
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        if get_ipython() is not None:
+            get_ipython().run_line_magic("matplotlib", "inline")
+            set_matplotlib_formats("png")
+    except ImportError:  # pragma: no cover
+        pass
+    set_theme()
+    pd.set_option("display.max_columns", 50)
+    pd.set_option("display.width", 120)
+    np.set_printoptions(legacy="1.25")
+    warnings.filterwarnings("ignore", category=FutureWarning)
+
+
+# ---------------------------------------------------------------- formatting
+def fmt_num(value: Any, digits: int = 0, *, percent: bool = False) -> str:
+    """Format a number the Korean way: thousands separators, fixed digits.
+
+    Examples
+    --------
+    >>> fmt_num(1334)
+    '1,334'
+    >>> fmt_num(4.9234, 2)
+    '4.92'
+    >>> fmt_num(0.4567, 1, percent=True)
+    '45.7%'
+    >>> fmt_num(float("nan"))
+    '–'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, str):
+        return value
+    v = float(value) * (100 if percent else 1)
+    out = f"{v:,.{digits}f}"
+    if out.startswith("-") and float(out.replace(",", "").lstrip("-") or 0) == 0:
+        out = out[1:]
+    return out + ("%" if percent else "")
+
+
+def fmt_won(value: float, unit: str = "원") -> str:
+    """Format a won amount with separators.
+
+    Examples
+    --------
+    >>> fmt_won(1234567.4)
+    '1,234,567원'
+    """
+    return fmt_num(value, 0) + unit
+
+
+# ---------------------------------------------------------------- glue
+def _check_key(key: str) -> str:
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        raise ValueError(f"glue 키가 올바르지 않습니다 / invalid glue key: {key!r}")
+    return key
+
+
+def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False) -> None:
+    """Glue a number (formatted) or a string under ``key`` for ``{glue:text}``.
+
+    Returns nothing, so that a glue call at the end of a cell shows nothing.
+    """
+    from myst_nb import glue
+
+    text = value if isinstance(value, str) else fmt_num(value, digits, percent=percent)
+    glue(_check_key(key), text, display=False)
+
+
+def glue_many(values: dict[str, Any], digits: int | dict[str, int] = 0) -> None:
+    """Glue several values at once; ``digits`` may be one number or one per key."""
+    for key, value in values.items():
+        d = digits.get(key, 0) if isinstance(digits, dict) else digits
+        glue_text(key, value, d)
+
+
+class Table:
+    """A published aggregate table: HTML for the page, metadata for the gate.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Already aggregated (and suppressed) values. Column names are shown as is.
+    key : str
+        The label, e.g. ``tab-III-3``; also the name of the download files.
+    statistic : bool
+        ``False`` marks a table that is not a statistic over persons (for example
+        the focus-group participant list), which the disclosure gate then skips.
+    count_columns : list of str
+        Columns holding person counts, checked by the disclosure gate.
+    digits : int or dict
+        Decimal places for float columns.
+    """
+
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        key: str,
+        *,
+        statistic: bool = True,
+        count_columns: Iterable[str] = (),
+        digits: int | dict[str, int] = 2,
+        index: bool = False,
+        note: str = "",
+    ) -> None:
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"표 {key}: DataFrame이 필요합니다 / a DataFrame is required")
+        self.df = (df if not index else df.reset_index()).copy()
+        self.df.columns.name = None  # a named column axis would add a header row on the page only
+        self.key = _check_key(key)
+        self.statistic = statistic
+        self.count_columns = [c for c in count_columns]
+        missing = [c for c in self.count_columns if c not in self.df.columns]
+        if missing:
+            raise ValueError(f"표 {key}: 없는 열 / unknown count columns {missing}")
+        self.digits = digits
+        self.note = note
+
+    def formatted(self) -> pd.DataFrame:
+        out = self.df.copy()
+        for col in out.columns:
+            s = out[col]
+            if pd.api.types.is_bool_dtype(s):
+                continue
+            if pd.api.types.is_integer_dtype(s):
+                out[col] = s.map(lambda v: fmt_num(v, 0))
+            elif pd.api.types.is_float_dtype(s):
+                d = self.digits.get(col, 2) if isinstance(self.digits, dict) else self.digits
+                if col in self.count_columns:
+                    d = 0
+                out[col] = s.map(lambda v, d=d: fmt_num(v, d))
+            else:  # mixed columns (e.g. counts with suppressed cells "x"): format the numbers in them
+                d = self.digits.get(col, 2) if isinstance(self.digits, dict) else self.digits
+                out[col] = s.map(lambda v, d=d, c=col: self._cell(v, d, c))
+        return out
+
+    def _cell(self, v: Any, digits: int, col: str) -> Any:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return "–"
+        if isinstance(v, (bool, np.bool_)):
+            return v
+        if isinstance(v, (int, np.integer)):
+            return fmt_num(v, 0)
+        if isinstance(v, (float, np.floating)):
+            return fmt_num(
+                v, 0 if col in self.count_columns or float(v).is_integer() and col in self.count_columns else digits
+            )
+        return v
+
+    def payload(self) -> dict[str, Any]:
+        counts = {}
+        for c in self.count_columns:
+            vals = pd.to_numeric(self.df[c], errors="coerce")
+            counts[str(c)] = [None if pd.isna(v) else float(v) for v in vals]
+        return {
+            "key": self.key,
+            "statistic": self.statistic,
+            "count_columns": [str(c) for c in self.count_columns],
+            "counts": counts,
+            "n_rows": int(len(self.df)),
+        }
+
+    def _repr_html_(self) -> str:
+        body = self.formatted().to_html(
+            index=False, border=0, classes=["jahwal-table", "table"], escape=True, na_rep="–"
+        )
+        links = ""
+        if os.environ.get(TABLE_DIR_ENV):
+            k = html.escape(self.key)
+            links = (
+                '<div class="jahwal-downloads">내려받기: '
+                f'<a href="{TABLE_URL_PREFIX}{k}.csv" download>CSV</a> · '
+                f'<a href="{TABLE_URL_PREFIX}{k}.xlsx" download>XLSX</a></div>'
+            )
+        note = f'<div class="jahwal-note">{html.escape(self.note)}</div>' if self.note else ""
+        stat = "true" if self.statistic else "false"
+        k = html.escape(self.key)
+        numeric = [i + 1 for i, c in enumerate(self.df.columns) if self._numeric(c)]
+        style = ""
+        if numeric:
+            sel = ", ".join(f'.jahwal-table-wrap[data-table="{k}"] td:nth-child({i})' for i in numeric)
+            style = f"<style>{sel} {{ text-align: right; }}</style>"
+        return (
+            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}">{style}{body}{note}{links}</div>'
+        )
+
+    def _numeric(self, col: Any) -> bool:
+        """Numbers (and suppressed cells among numbers) are right-aligned; text stays left."""
+        s = self.df[col]
+        if pd.api.types.is_bool_dtype(s):
+            return False
+        if pd.api.types.is_numeric_dtype(s):
+            return True
+        vals = [v for v in s if not (v is None or (isinstance(v, float) and math.isnan(v)))]
+        return (
+            bool(vals)
+            and all(isinstance(v, (int, float, np.integer, np.floating)) or v in ("x", "–") for v in vals)
+            and any(isinstance(v, (int, float, np.integer, np.floating)) for v in vals)
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {
+            "text/html": self._repr_html_(),
+            "text/plain": self.formatted().to_string(index=False),
+            TABLE_MIME: self.payload(),
+        }
+
+    def write_downloads(self, folder: str | Path) -> list[Path]:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        csv = folder / f"{self.key}.csv"
+        xlsx = folder / f"{self.key}.xlsx"
+        self.df.to_csv(csv, index=False, encoding="utf-8-sig")
+        with pd.ExcelWriter(xlsx, engine="xlsxwriter") as writer:
+            self.df.to_excel(writer, index=False, sheet_name=self.key[:31])
+        return [csv, xlsx]
+
+
+def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
+    """Glue an aggregate table under ``key`` (place it with ``{glue:figure}``).
+
+    Also writes ``key.csv`` and ``key.xlsx`` when the build asks for downloads.
+    """
+    from myst_nb import glue
+
+    table = Table(df, key, **kwargs)
+    folder = os.environ.get(TABLE_DIR_ENV)
+    if folder:
+        table.write_downloads(folder)
+    glue(key, table, display=False)
+
+
+def glue_fig(key: str, fig: Any) -> None:
+    """Glue a matplotlib figure (or seaborn grid) under ``key`` and close it."""
+    import matplotlib.pyplot as plt
+    from myst_nb import glue
+
+    figure = getattr(fig, "figure", fig)
+    figure = getattr(figure, "fig", figure)
+    glue(_check_key(key), figure, display=False)
+    plt.close(figure)
+
+
+def payload_json(obj: Any) -> str:
+    """Serialise a table payload (for tests)."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+__all__ = [
+    "Number",
+    "Table",
+    "fmt_num",
+    "fmt_won",
+    "glue_fig",
+    "glue_many",
+    "glue_table",
+    "glue_text",
+    "setup",
+]

@@ -1,0 +1,3 @@
+"""Inputs: the data contract and the loaders of the extract, infrastructure, literature and
+framework files, and the synthetic generator.
+"""
