@@ -261,3 +261,87 @@ def test_cli_qual_summary_refuses_blank_speaker(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 2 and "Traceback" not in err
     assert "segments.csv 5행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다" in err
+
+
+# ---------------------------------------------------------------- 9. infrastructure data that stop before the focus year
+YEARLY_WARNING = (
+    "인프라 입력 자료(표 Ⅲ-1)의 연도별 값이 2022년까지여서 기준연도 2023년의 값이 없습니다: {f} / "
+    "the yearly infrastructure data (table Ⅲ-1) end in 2022, before the focus year 2023: {f}"
+)
+
+
+def shipped_infrastructure():
+    from jahwal.inputs import infrastructure
+
+    data = Path(__file__).resolve().parents[1] / "data" / "infrastructure"
+    return (
+        infrastructure.read_infrastructure(data / "infrastructure.csv"),
+        infrastructure.read_infrastructure_by_province(data / "infrastructure_by_province.csv"),
+    )
+
+
+def test_infrastructure_coverage_warnings():
+    from jahwal.inputs.infrastructure import coverage_warnings
+
+    yearly, by_province = shipped_infrastructure()
+    assert int(yearly["year"].max()) == 2022 and int(by_province["year"].max()) == 2023  # 표 Ⅲ-1, Ⅲ-2 as shipped
+    assert coverage_warnings(yearly, by_province, 2022) == []
+    assert coverage_warnings(yearly, by_province, 2023, ("y.csv", "p.csv")) == [YEARLY_WARNING.format(f="y.csv")]
+    assert coverage_warnings(yearly, by_province, 2024, ("y.csv", "p.csv"))[1] == (
+        "시도별 인프라 입력 자료(표 Ⅲ-2)의 기준연도가 2023년이어서 기준연도 2024년의 값이 없습니다: p.csv / "
+        "the infrastructure data by province (table Ⅲ-2) are for 2023, before the focus year 2024: p.csv"
+    )
+
+
+def test_infrastructure_note_on_the_page():
+    from jahwal.chapters.ch3_infrastructure import coverage_note
+
+    yearly, by_province = shipped_infrastructure()
+    assert coverage_note(yearly, by_province, 2022) == (
+        "입력 자료의 연도별 값은 2012–2022년, 시도별 값은 2023년 말 기준입니다(기준연도 2022년)."
+    )
+    note = coverage_note(yearly, by_province, 2023)
+    assert note.endswith(
+        "입력 자료의 연도별 값은 2022년까지이고 기준연도 2023년의 값은 아직 없습니다. "
+        "표 Ⅲ-1과 그림 Ⅲ-S1의 마지막 해는 2022년입니다."
+    )
+    assert "시도별 값(표 Ⅲ-2)도" not in note
+
+
+def test_build_prints_the_infrastructure_warning(tmp_path, monkeypatch):
+    """The warning reaches the build output (the build is stopped right after validating its inputs)."""
+    import shutil
+
+    import yaml
+
+    from jahwal.publish import build as build_module
+
+    root = Path(__file__).resolve().parents[1]
+    project = tmp_path / "project"
+    for name in ("framework", "infrastructure", "literature", "qualitative", "reference"):
+        shutil.copytree(root / "data" / name, project / "data" / name)
+    write_extract(project / "data" / "private" / "tiny", tiny_frames())
+    spec = yaml.safe_load((root / "params" / "report-2023.yml").read_text(encoding="utf-8"))
+    spec["prepare"] = {"synthetic": None}
+    spec["parameters"].update(
+        extract_dir="data/private/tiny",
+        window_end="2023-12",
+        focus_year=2023,
+        daily_rates={2023: {"시장진입형": 61000}},
+    )
+    params = project / "params" / "study.yml"
+    params.parent.mkdir()
+    params.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+
+    class Stop(build_module.BuildError):
+        pass
+
+    def stop(ctx, only=None):
+        raise Stop("stopped after validation")
+
+    monkeypatch.setattr(build_module, "execute_all", stop)
+    lines: list[str] = []
+    with pytest.raises(Stop):
+        build_module.build(params, root=project, progress=False, echo=lines.append)
+    warning = "   경고 / warning: " + YEARLY_WARNING.format(f="data/infrastructure/infrastructure.csv")
+    assert lines[:3] == ["1/6 자료 준비 / preparing data", "2/6 입력 자료 검증 / validating inputs", warning]

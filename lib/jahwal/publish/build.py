@@ -191,8 +191,10 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     # every other input is checked before any notebook runs, too
     literature.check_folder(ctx.root / p.literature_dir)
     corpus = qual.load_corpus(ctx.root / p.qual_path, format=p.qual_format)
-    infrastructure.read_infrastructure(ctx.root / p.infrastructure_path)
-    infrastructure.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
+    yearly = infrastructure.read_infrastructure(ctx.root / p.infrastructure_path)
+    by_province = infrastructure.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
+    infra_files = (p.infrastructure_path, p.infrastructure_province_path)
+    warnings = infrastructure.coverage_warnings(yearly, by_province, p.focus_year, infra_files)
     framework.load_framework(ctx.root / p.framework_dir, codes=corpus.codes)
     report["qualitative"] = {"segments": int(len(corpus.segments)) if hasattr(corpus, "segments") else None}
     files = {}
@@ -203,7 +205,7 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
                 continue
             rel = str(f.relative_to(ctx.root))
             files[rel] = {"sha256": file_digest(f), "rows": _row_count(f)}
-    return {"extract": report, "files": files}
+    return {"extract": report, "files": files, "warnings": warnings}
 
 
 def _row_count(path: Path) -> int | None:
@@ -488,6 +490,8 @@ def build(
         ctx.log["prepare"] = prepare(ctx)
         echo("2/6 입력 자료 검증 / validating inputs")
         ctx.log["inputs"] = validate_inputs(ctx)
+        for warning in ctx.log["inputs"]["warnings"]:
+            echo(f"   경고 / warning: {warning}")
         echo("3/6 노트북 실행 / executing notebooks")
         runs = execute_all(ctx)
         ctx.log["notebooks"] = [_run_log(r) for r in runs]
