@@ -298,14 +298,12 @@ def test_infrastructure_note_on_the_page():
 
     yearly, by_province = shipped_infrastructure()
     assert coverage_note(yearly, by_province, 2022) == (
-        "입력 자료의 연도별 값은 2012–2022년, 시도별 값은 2023년 말 기준입니다(기준연도 2022년)."
+        "인프라 입력 자료의 연도별 값은 2012–2022년입니다(기준연도 2022년). 시도별 값(표 Ⅲ-2)은 2023년 말 기준입니다."
     )
-    note = coverage_note(yearly, by_province, 2023)
-    assert note.endswith(
-        "입력 자료의 연도별 값은 2022년까지이고 기준연도 2023년의 값은 아직 없습니다. "
-        "표 Ⅲ-1과 그림 Ⅲ-S1의 마지막 해는 2022년입니다."
+    assert coverage_note(yearly, by_province, 2023) == (
+        "인프라 입력 자료의 연도별 값은 2012–2022년으로, 기준연도 2023년의 값은 아직 없습니다. "
+        "표 Ⅲ-1과 그림 Ⅲ-S1의 마지막 해는 2022년입니다. 시도별 값(표 Ⅲ-2)은 2023년 말 기준입니다."
     )
-    assert "시도별 값(표 Ⅲ-2)도" not in note
 
 
 def test_build_prints_the_infrastructure_warning(tmp_path, monkeypatch):

@@ -193,7 +193,7 @@ def test_second_study_warns_and_notes_that_infrastructure_data_stop_before_the_f
     assert len(warned) == 1, handmade_book["echo"]
     assert "infrastructure" in warned[0]
     page = handmade_book["pages"]["notebooks/31_infrastructure"]
-    assert "입력 자료의 연도별 값은 2022년까지이고 기준연도 2023년의 값은 아직 없습니다" in page
+    assert "인프라 입력 자료의 연도별 값은 2012–2022년으로, 기준연도 2023년의 값은 아직 없습니다" in page
 
 
 @pytest.mark.xfail(
