@@ -138,6 +138,8 @@ def _project(tmp_path: Path) -> tuple[Path, build.BuildContext]:
 def _ctx(root: Path, **update) -> build.BuildContext:
     params = load_params(ROOT / "params" / "report-2023.yml", ROOT, check_paths=False)
     values = {"extract_dir": "data/ex", "qual_path": "data/qual", **update}
+    if "focus_year" in update and "daily_rates" not in update:  # same rates in another focus year
+        values["daily_rates"] = {update["focus_year"]: params.focus_rates()}
     params = params.model_copy(update={"parameters": params.parameters.model_copy(update=values)})
     return build.BuildContext(
         root=root,

@@ -146,8 +146,8 @@ def test_xlsx_of_a_real_user_excel_dates_and_float_numbers(tmp_path):
     ws.cell(3, col["참여일"]).value = 44571
     ws.cell(3, col["참여일"]).number_format = "General"
     ws.cell(3, col["연도"]).value = "2022"
-    # row 4 (B3): the date as text in the dotted Korean style
-    ws.cell(4, col["참여일"]).value = "2022.03.02"
+    # row 4 (B3): the date as text, written as the contract asks
+    ws.cell(4, col["참여일"]).value = "2022-03-02"
     wb.save(path)
     cells = [c.value for c in openpyxl.load_workbook(path).active[2]]
     assert isinstance(cells[col["연도"] - 1], (int, float))

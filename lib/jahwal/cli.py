@@ -95,7 +95,12 @@ def parser() -> argparse.ArgumentParser:
 
     v = sub.add_parser("validate", help="추출 자료 검증 / validate an extract")
     v.add_argument("path", help="자료 폴더 / extract folder")
-    v.add_argument("--format", default=None, choices=["csv", "xlsx", "parquet"])
+    v.add_argument(
+        "--format",
+        default=None,
+        choices=["csv", "xlsx", "parquet"],
+        help="형식 제한(없으면 파일마다 확장자로 알아냄) / format constraint (default: detected per file)",
+    )
     v.add_argument("--start", default="2019-01")
     v.add_argument("--end", default="2022-12")
     v.set_defaults(func=_validate)

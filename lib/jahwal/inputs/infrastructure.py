@@ -272,6 +272,55 @@ def read_infrastructure_by_province(path: str | Path) -> pd.DataFrame:
     )
 
 
+def coverage_warnings(
+    yearly: pd.DataFrame, by_province: pd.DataFrame, focus_year: int, files: tuple[str, str] = ("", "")
+) -> list[str]:
+    """Warnings (Korean / English) for infrastructure inputs that stop before the focus year.
+
+    The two files are updated by hand each year; a study whose focus year is
+    later than their last year still builds, but says so (in the build output
+    and, through :func:`jahwal.chapters.ch3_infrastructure.coverage_note`, on
+    the page).
+
+    Parameters
+    ----------
+    yearly, by_province : DataFrame
+        From :func:`read_infrastructure` and :func:`read_infrastructure_by_province`.
+    focus_year : int
+        The study's focus year.
+    files : (str, str)
+        The two files, named in the warnings.
+
+    Returns
+    -------
+    list of str
+        One warning per file that ends before ``focus_year``; empty when both reach it.
+
+    Examples
+    --------
+    >>> y = pd.DataFrame({"year": [2021, 2022]})
+    >>> p = pd.DataFrame({"year": [2023]})
+    >>> coverage_warnings(y, p, 2022)
+    []
+    >>> print(coverage_warnings(y, p, 2023, ("infra.csv", "prov.csv"))[0])
+    인프라 입력 자료(표 Ⅲ-1)의 연도별 값이 2022년까지여서 기준연도 2023년의 값이 없습니다: infra.csv / the yearly infrastructure data (table Ⅲ-1) end in 2022, before the focus year 2023: infra.csv
+    """
+    out = []
+    last = int(yearly["year"].max())
+    if last < focus_year:
+        out.append(
+            f"인프라 입력 자료(표 Ⅲ-1)의 연도별 값이 {last}년까지여서 기준연도 {focus_year}년의 값이 없습니다: {files[0]} / "
+            f"the yearly infrastructure data (table Ⅲ-1) end in {last}, before the focus year {focus_year}: {files[0]}"
+        )
+    ref = int(by_province["year"].max())
+    if ref < focus_year:
+        out.append(
+            f"시도별 인프라 입력 자료(표 Ⅲ-2)의 기준연도가 {ref}년이어서 기준연도 {focus_year}년의 값이 없습니다: {files[1]} / "
+            f"the infrastructure data by province (table Ⅲ-2) are for {ref}, before the focus year {focus_year}: {files[1]}"
+        )
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Check the two infrastructure files: ``python -m jahwal.inputs.infrastructure [yearly.csv] [province.csv]``."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -299,8 +299,10 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
     # every other input is checked before any notebook runs, too
     literature.check_folder(ctx.root / p.literature_dir)
     corpus = qual.load_corpus(ctx.root / p.qual_path, format=p.qual_format)
-    infrastructure.read_infrastructure(ctx.root / p.infrastructure_path)
-    infrastructure.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
+    yearly = infrastructure.read_infrastructure(ctx.root / p.infrastructure_path)
+    by_province = infrastructure.read_infrastructure_by_province(ctx.root / p.infrastructure_province_path)
+    infra_files = (p.infrastructure_path, p.infrastructure_province_path)
+    warnings = infrastructure.coverage_warnings(yearly, by_province, p.focus_year, infra_files)
     framework.load_framework(ctx.root / p.framework_dir, codes=corpus.codes)
     report["qualitative"] = {"segments": len(corpus.segments) if hasattr(corpus, "segments") else None}
     rows_by_file = {f: report["rows"][a] for a, f in report["files"].items()}
@@ -310,7 +312,7 @@ def validate_inputs(ctx: BuildContext) -> dict[str, Any]:
             "sha256": ctx.digests.get(str(f)) or file_digest(f),
             "rows": rows_by_file[rel] if rel in rows_by_file else _row_count(f),
         }
-    result = {"extract": report, "files": files}
+    result = {"extract": report, "files": files, "warnings": warnings}
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(json.dumps({"key": stamp_key, "report": result}, ensure_ascii=False), encoding="utf-8")
     return result
@@ -883,6 +885,8 @@ def build(
                 return ctx.log
         echo("2/6 입력 자료 검증 / validating inputs")
         ctx.log["inputs"] = validate_inputs(ctx)
+        for warning in ctx.log["inputs"].get("warnings", []):
+            echo(f"   경고 / warning: {warning}")
         lap("validate")
         echo("3/6 노트북 실행 / executing notebooks")
         runs = execute_all(ctx)

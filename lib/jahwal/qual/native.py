@@ -16,7 +16,8 @@ Files (UTF-8, comma-separated, header row):
 ``segments.csv``
     ``segment_id, group, session_id, participant_id, code_ids, text`` and
     optionally ``quote_id, within, start, end, report_line, coder, memo``.
-    ``code_ids`` are separated by ``;``.
+    ``code_ids`` are separated by ``;``. Every segment names its speaker
+    (``participant_id``); a blank one is an error, not an unknown speaker.
 
 ``refi.json`` (optional)
     What a REFI-QDA project held beyond these tables (original GUIDs, the
@@ -202,7 +203,11 @@ def read_native(folder: str | Path) -> QualCorpus:
             problems.append(
                 f"{segpath} {i + 2}행, 열 'session_id': 회기 '{row.session_id}'가 없습니다 / unknown session"
             )
-        if row.participant_id and row.participant_id not in parts:
+        if not row.participant_id:
+            problems.append(
+                f"{segpath} {i + 2}행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)"
+            )
+        elif row.participant_id not in parts:
             problems.append(
                 f"{segpath} {i + 2}행, 열 'participant_id': 참여자 '{row.participant_id}'가 없습니다 / "
                 f"unknown participant"
