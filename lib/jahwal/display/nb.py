@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import warnings
 from numbers import Number
 from pathlib import Path
 from typing import Any, Iterable
@@ -48,7 +47,6 @@ def setup() -> None:
     pd.set_option("display.max_columns", 50)
     pd.set_option("display.width", 120)
     np.set_printoptions(legacy="1.25")
-    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 # ---------------------------------------------------------------- formatting

@@ -231,9 +231,6 @@ def _execute_one(source: str, output: str, values: dict[str, Any], root: str, ta
     # kernel chatter goes to a log file next to the cached result, not the terminal
     log = open(output.replace(".part.ipynb", ".log"), "w")
     os.dup2(log.fileno(), 2)
-    import warnings
-
-    warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
     pm.execute_notebook(
         source,
