@@ -20,6 +20,7 @@ from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups, t_from_summary
 from jahwal.errors import JahwalError
 from jahwal.inputs.contract import Extract
+from jahwal.vocab import OUTCOMES
 
 TOL = {
     "count": ("exact", 0.0),
@@ -67,7 +68,7 @@ def _row(fig, item, published, synthetic, kind, note=""):
     }
 
 
-def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> pd.DataFrame:
+def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> pd.DataFrame:
     """Compare an extract with the published figures; one row per figure value.
 
     Returns
@@ -152,13 +153,13 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
     data = stages.outcome_data(ex, year)
     rows = []
     wage_means = {}
-    for fig, g in tests[tests["outcome"].isin(["자립성과금", "자활급여"])].groupby("figure_id", sort=False):
+    for fig, g in tests[tests["outcome"].isin(list(OUTCOMES.values()))].groupby("figure_id", sort=False):
         outcome = g["outcome"].iloc[0]
         stage = g["stage"].iloc[0]
         key = STAGE_KEYS[stage]
         if outcome == "자활급여" and key == "iap":
             key = "iap_monitoring"
-        dv = "incentive" if outcome == "자립성과금" else "wage"
+        dv = next(k for k, v in OUTCOMES.items() if v == outcome)
         res = compare_groups(data, dv, f"group_{key}").iloc[0]
         yes = g[g["performed"]].iloc[0]
         no = g[~g["performed"]].iloc[0]
@@ -239,7 +240,7 @@ LABELS = {
 }
 
 
-def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> dict:
+def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> dict:
     """Everything the calibration appendix shows, ready for display.
 
     Returns a dict with ``applicable`` (the extract covers the report's years),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TOTAL = "계"
+from jahwal.vocab import TOTAL
 
 
 def latest_province_year(df: pd.DataFrame, year: int | None = None) -> int:

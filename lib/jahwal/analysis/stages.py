@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from jahwal.inputs.contract import PROVINCES, Extract
+from jahwal.inputs.contract import Extract
+from jahwal.vocab import PROVINCES
 
 LABELS = {
     "year": "연도",

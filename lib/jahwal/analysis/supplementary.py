@@ -24,8 +24,8 @@ import pandas as pd
 
 from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups
-from jahwal.analysis.outcomes import COMPARISONS
 from jahwal.inputs.contract import CODES, Extract
+from jahwal.vocab import COMPARISONS
 
 #: covariates of the adjusted model: column → Korean label
 COVARIATES: dict[str, str] = {
@@ -127,7 +127,7 @@ def stratified_tests(
     data: pd.DataFrame,
     by: str,
     *,
-    threshold: int = 10,
+    threshold: int,
     alpha: float = 0.05,
     variant: str = "auto",
     cuts: Sequence[int] | None = None,
@@ -282,7 +282,7 @@ def adjusted_effects(
     data: pd.DataFrame,
     *,
     covariates: Sequence[str] = tuple(COVARIATES),
-    threshold: int = 10,
+    threshold: int,
     confidence: float = 0.95,
     comparisons: Sequence[tuple[str, str, str, str | None]] = COMPARISONS,
 ) -> pd.DataFrame:
@@ -306,7 +306,7 @@ def adjusted_effects(
     >>> g = np.where(rng.random(n) < np.where(u == "A", 0.8, 0.2), "수행", "미수행")
     >>> y = 10 * (u == "A") + rng.normal(size=n)  # no effect of g, only of u
     >>> d = pd.DataFrame({"group_x": g, "u": u, "y": y})
-    >>> r = adjusted_effects(d, covariates=["u"], comparisons=[("표 0", "y", "x", None)]).iloc[0]
+    >>> r = adjusted_effects(d, covariates=["u"], comparisons=[("표 0", "y", "x", None)], threshold=10).iloc[0]
     >>> bool(r["raw_diff"] > 4), bool(abs(r["adj_diff"]) < 0.5)
     (True, True)
     """

@@ -19,12 +19,13 @@ import pandas as pd
 
 from jahwal.analysis import stages
 from jahwal.chapters.common import _bar_labels, _rounded, _year_str
-from jahwal.display.disclosure import TOTAL, protect
+from jahwal.display.disclosure import protect
 from jahwal.inputs.contract import CODES, Extract
+from jahwal.vocab import TOTAL
 
 
 # ---------------------------------------------------------------- 3. stages
-def intake_assessment_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def intake_assessment_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """Intake, assessment and the continuation rate per year (the values of 그림 Ⅲ-11, Ⅲ-12).
 
     Returns
@@ -94,7 +95,7 @@ def assessment_figure(ex: Extract):
     return fig
 
 
-def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def assessment_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-3: intake, assessment and rate by province for ``year``, with the total row.
 
     Returns
@@ -119,7 +120,7 @@ def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) ->
 _STATUS_LABEL = {"수립": "수립", "미수립": "미수립", "시스템 미입력": "시스템 미입력"}
 
 
-def plan_status_table(ex: Extract, column: str = "iap_status", threshold: int = 10) -> pd.DataFrame:
+def plan_status_table(ex: Extract, column: str, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-4 (IAP, ``iap_status``) and 표 Ⅲ-6 (ISP, ``isp_status``): status counts and shares per year.
 
     Returns
@@ -156,7 +157,7 @@ def plan_status_table(ex: Extract, column: str = "iap_status", threshold: int = 
     )
 
 
-def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def iap_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-5: IAP status counts and rates by province for ``year``, with the total row.
 
     Returns
@@ -186,7 +187,7 @@ def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.Dat
 _COUNSEL_DIGITS = {"mean": 2, "median": 2, "min": 2, "max": 2, "sd": 2}
 
 
-def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def counselling_by_year_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-7: annual counselling per counselled person per year.
 
     Returns
@@ -200,7 +201,7 @@ def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     return stages.to_korean(d)
 
 
-def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def counselling_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-8: annual counselling per counselled person by province for ``year``, with the total row."""
     d = stages.counselling_by_province(ex, year).drop(columns="province")
     d = _rounded(d, _COUNSEL_DIGITS)
@@ -208,7 +209,7 @@ def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -
     return stages.to_korean(d)
 
 
-def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10):
+def counselling_distribution_figure(ex: Extract, year: int, threshold: int):
     """그림 Ⅲ-13: distribution of annual counselling per person, by year and by province in ``year``.
 
     Box plots without outlying points (no single person is drawn): boxes span
@@ -258,7 +259,7 @@ def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10)
     return fig
 
 
-def post_closure_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def post_closure_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """The values of 그림 Ⅲ-14: closed cases and post-closure counselling per year.
 
     Returns
@@ -292,7 +293,7 @@ def post_closure_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     )
 
 
-def post_closure_figure(ex: Extract, threshold: int = 10):
+def post_closure_figure(ex: Extract, threshold: int):
     """그림 Ⅲ-14: share of closed cases with and without post-closure counselling per year (stacked)."""
     import matplotlib.pyplot as plt
 
@@ -321,7 +322,7 @@ def post_closure_figure(ex: Extract, threshold: int = 10):
 FUNNEL_STAGES = ["초기상담", "사정", "IAP 수립", "상담 1회 이상", "종결", "종결 후 상담"]
 
 
-def funnel_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def funnel_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-S1: persons reaching each stage per year (one row per year).
 
     Returns
@@ -343,7 +344,7 @@ def funnel_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     )
 
 
-def funnel_figure(ex: Extract, threshold: int = 10):
+def funnel_figure(ex: Extract, threshold: int):
     """그림 Ⅲ-S2: share of the year's intake reaching each stage, per year (grouped bars)."""
     import matplotlib.pyplot as plt
 
@@ -385,7 +386,7 @@ def _cell(table: pd.DataFrame, key_col: str, key: str, col: str) -> object:
     return v if isinstance(v, str) else float(v)
 
 
-def stage_summary(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
+def stage_summary(ex: Extract, year: int, threshold: int) -> dict[str, object]:
     """Values for the prose of the stage section (unformatted numbers, years as text).
 
     Province rankings use the published (suppressed) tables, so a hidden

@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from jahwal.errors import JahwalError
-from jahwal.inputs.contract import PROVINCE_ALIASES, PROVINCES, Problem, read_table
+from jahwal.inputs.contract import Problem, read_table
+from jahwal.vocab import PROVINCE_ALIASES, PROVINCES
 
 #: English alias → Korean header, per file
 YEAR_COLUMNS = {"year": "연도", "centres_n": "시행기관수", "case_managers_n": "사례관리자수", "note": "비고"}
