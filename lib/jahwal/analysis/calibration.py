@@ -71,6 +71,17 @@ def _row(fig, item, published, synthetic, kind, note=""):
 def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> pd.DataFrame:
     """Compare an extract with the published figures; one row per figure value.
 
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    reference_dir : path
+        The published figures (``data/reference``).
+    focus_year : int
+        The year of the outcome tests (2022 in the report).
+    alpha : float
+        Significance level of the variance test choosing Student or Welch.
+
     Returns
     -------
     DataFrame
@@ -205,14 +216,41 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
 
 
 def summarise(cal: pd.DataFrame) -> pd.DataFrame:
-    """Pass counts per figure."""
+    """Pass counts per figure.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    DataFrame
+        ``figure_id, checks, passed, all_pass`` per figure, in the order of the figures.
+    """
     out = cal.groupby("figure_id", sort=False).agg(checks=("pass", "size"), passed=("pass", "sum")).reset_index()
     out["all_pass"] = out["checks"] == out["passed"]
     return out
 
 
 def require_pass(cal: pd.DataFrame) -> None:
-    """Raise :class:`CalibrationError` listing the failed comparisons."""
+    """Raise :class:`CalibrationError` listing the failed comparisons.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    None
+        Returns quietly when every comparison passes.
+
+    Raises
+    ------
+    CalibrationError
+        Listing the failed comparisons with published and synthetic values.
+    """
     bad = cal[~cal["pass"]]
     if len(bad):
         lines = [
@@ -243,9 +281,23 @@ LABELS = {
 def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> dict:
     """Everything the calibration appendix shows, ready for display.
 
-    Returns a dict with ``applicable`` (the extract covers the report's years),
-    ``detail`` and ``summary`` (Korean headers), and the counts ``n_checks``,
-    ``n_passed`` and ``n_failed``.
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    reference_dir : path
+        The published figures (``data/reference``).
+    focus_year : int
+        The year of the outcome tests.
+    alpha : float
+        Significance level of the variance test.
+
+    Returns
+    -------
+    dict
+        ``applicable`` (the extract covers the report's years), ``detail`` and
+        ``summary`` (Korean headers), and the counts ``n_checks``, ``n_passed``
+        and ``n_failed``.
     """
     years = set(ex.years)
     if not {2019, 2022} <= years:
