@@ -12,8 +12,9 @@ import pytest
 
 from conftest import tiny_frames, write_extract
 from jahwal import cli, vocab
+from jahwal.errors import Problem
 from jahwal.inputs import contract
-from jahwal.inputs.contract import TABLES, ContractError, Problem
+from jahwal.inputs.contract import TABLES, ContractError
 
 # what the tiny extract (tests/conftest.py) gives after the first-entry rule
 EXPECTED_BASE_IDS = ["B1", "B3", "B2", "B4", "B6"]  # sorted by year, person

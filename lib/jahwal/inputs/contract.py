@@ -29,14 +29,14 @@ year, with the first entry (earliest entry date, then the smallest Base ID).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
-from jahwal.errors import JahwalError
+from jahwal.errors import JahwalError, Problem, ProblemError
 from jahwal.vocab import CODE_TITLES, CODES, OUTCOMES, PROVINCE_ALIASES, PROVINCES
 
 
@@ -186,44 +186,11 @@ TABLES: dict[str, Table] = {
 MAX_ROWS = 5
 
 
-@dataclass
-class Problem:
-    """One problem found in an extract (reported once, with up to five rows)."""
-
-    file: str
-    column: str
-    ko: str
-    en: str
-    rows: list[int] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    n: int = 0
-
-    def format(self) -> str:
-        where = f"{self.file}" + (f", 열 '{self.column}'" if self.column else "")
-        out = f"  - {where}: {self.ko} / {self.en}"
-        if self.rows:
-            pairs = ", ".join(f"{r}행={v!r}" if v is not None else f"{r}행" for r, v in zip(self.rows, self.values))
-            more = (
-                f" 외 {self.n - len(self.rows)}건 / and {self.n - len(self.rows)} more"
-                if self.n > len(self.rows)
-                else ""
-            )
-            out += f"\n      행(row): {pairs}{more}"
-        return out
-
-
-class ContractError(JahwalError):
+class ContractError(ProblemError):
     """The extract violates the data contract. Nothing was written."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        head = (
-            f"추출 자료가 자료 명세에 맞지 않습니다: 문제 {len(problems)}건 / "
-            f"the extract violates the data contract: {len(problems)} problem(s)"
-        )
-        super().__init__(head + "\n" + "\n".join(p.format() for p in problems))
+    heading_ko = "추출 자료가 자료 명세에 맞지 않습니다"
+    heading_en = "the extract violates the data contract"
 
 
 def _problem(file, column, ko, en, mask: pd.Series | None = None, values: pd.Series | None = None) -> Problem:
