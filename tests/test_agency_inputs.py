@@ -318,6 +318,10 @@ def test_build_prints_the_infrastructure_warning(tmp_path, monkeypatch):
     project = tmp_path / "project"
     for name in ("framework", "infrastructure", "literature", "qualitative", "reference"):
         shutil.copytree(root / "data" / name, project / "data" / name)
+    for name in ("book", "notebooks"):
+        shutil.copytree(root / name, project / name)
+    for name in ("_toc.yml", "_config.yml"):
+        shutil.copy(root / name, project / name)
     write_extract(project / "data" / "private" / "tiny", tiny_frames())
     spec = yaml.safe_load((root / "params" / "report-2023.yml").read_text(encoding="utf-8"))
     spec["prepare"] = {"synthetic": None}

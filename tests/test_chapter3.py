@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jahwal import vocab
 from jahwal.analysis import infrastructure as infra_analysis
 from jahwal.analysis import outcomes
 from jahwal.analysis.calibration import TOL
@@ -61,7 +62,7 @@ def ex(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tests22(ex):
-    return outcomes.outcome_tests(ex, 2022)
+    return outcomes.outcome_tests(ex, 2022, threshold=10)
 
 
 # ---------------------------------------------------------------- suppression
@@ -130,7 +131,7 @@ def test_labels_and_titles():
     with pytest.raises(ValueError):
         ch3_outcomes.comparison_title("표 Ⅲ-99")
     # every report table of section 4 has a display function
-    assert [t for t, *_ in outcomes.COMPARISONS] == [
+    assert [t for t, *_ in vocab.COMPARISONS] == [
         "표 Ⅲ-9",
         "표 Ⅲ-10",
         "표 Ⅲ-11",
@@ -140,7 +141,7 @@ def test_labels_and_titles():
         "표 Ⅲ-17",
         "표 Ⅲ-19",
     ]
-    assert [d for *_, d in outcomes.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
+    assert [d for *_, d in vocab.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
 
 
 def test_days_table_hand_computed():
@@ -408,7 +409,7 @@ def test_calibration_appendix_withholds_what_the_chapters_hide(ex):
 # ---------------------------------------------------------------- 표 Ⅲ-9 to Ⅲ-20
 def test_tab_III_9_to_20_groups_and_t(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
-    for tid, *_ in outcomes.COMPARISONS:
+    for tid, *_ in vocab.COMPARISONS:
         t = ch3_outcomes.outcome_table(tests22, tid)
         g = pub[pub["figure_id"] == tid]
         mean_col = [c for c in t.columns if c.startswith("연평균")][0]
@@ -428,7 +429,7 @@ def test_tab_III_9_to_20_groups_and_t(tests22):
 def test_tab_III_14_16_18_20_participation_days(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
     rates = ref("daily_rates.csv").set_index("unit_type")["daily_wage_won"].to_dict()
-    for wage_table, days_table in [(t, d) for t, *_, d in outcomes.COMPARISONS if d]:
+    for wage_table, days_table in [(t, d) for t, *_, d in vocab.COMPARISONS if d]:
         t = ch3_outcomes.days_table(tests22, days_table, rates)
         for i, performed in ((0, True), (1, False)):
             wage = pub[(pub["figure_id"] == wage_table) & (pub["performed"] == performed)]["mean"].iloc[0]

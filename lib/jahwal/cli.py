@@ -1,4 +1,4 @@
-"""The ``jahwal`` command: build, validate, synth, audit, new-chapter, qual, lit."""
+"""The ``jahwal`` command: build, validate, synth, audit, new-chapter, qual, lit, pdf, browser, snapshot."""
 
 from __future__ import annotations
 
@@ -75,6 +75,7 @@ DELEGATED = {
     "lit": "inputs.literature",
     "pdf": "publish.pdf",
     "browser": "publish.browser",
+    "snapshot": "publish.snapshot",
 }
 
 
@@ -127,6 +128,7 @@ def parser() -> argparse.ArgumentParser:
         ("lit", "inputs.literature", "문헌 자료 점검 / literature data"),
         ("pdf", "publish.pdf", "책 전체 PDF / one PDF of the book"),
         ("browser", "publish.browser", "브라우저 준비 / headless Chromium"),
+        ("snapshot", "publish.snapshot", "공표 표 스냅숏 비교·갱신 / table snapshot"),
     ):
         d = sub.add_parser(name, help=text, add_help=False)
         d.add_argument("rest", nargs=argparse.REMAINDER)

@@ -21,6 +21,7 @@ from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups, t_from_summary
 from jahwal.errors import JahwalError
 from jahwal.inputs.contract import Extract
+from jahwal.vocab import OUTCOMES
 
 TOL = {
     "count": ("exact", 0.0),
@@ -70,8 +71,19 @@ def _row(fig, item, published, synthetic, kind, note="", cells=()):
     }
 
 
-def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> pd.DataFrame:
+def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> pd.DataFrame:
     """Compare an extract with the published figures; one row per figure value.
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    reference_dir : path
+        The published figures (``data/reference``).
+    focus_year : int
+        The year of the outcome tests (2022 in the report).
+    alpha : float
+        Significance level of the variance test choosing Student or Welch.
 
     Returns
     -------
@@ -247,13 +259,13 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
     data = stages.outcome_data(ex, year)
     rows = []
     wage_means = {}
-    for fig, g in tests[tests["outcome"].isin(["자립성과금", "자활급여"])].groupby("figure_id", sort=False):
+    for fig, g in tests[tests["outcome"].isin(list(OUTCOMES.values()))].groupby("figure_id", sort=False):
         outcome = g["outcome"].iloc[0]
         stage = g["stage"].iloc[0]
         key = STAGE_KEYS[stage]
         if outcome == "자활급여" and key == "iap":
             key = "iap_monitoring"
-        dv = "incentive" if outcome == "자립성과금" else "wage"
+        dv = next(k for k, v in OUTCOMES.items() if v == outcome)
         res = compare_groups(data, dv, f"group_{key}").iloc[0]
         yes = g[g["performed"]].iloc[0]
         no = g[~g["performed"]].iloc[0]
@@ -299,14 +311,41 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
 
 
 def summarise(cal: pd.DataFrame) -> pd.DataFrame:
-    """Pass counts per figure."""
+    """Pass counts per figure.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    DataFrame
+        ``figure_id, checks, passed, all_pass`` per figure, in the order of the figures.
+    """
     out = cal.groupby("figure_id", sort=False).agg(checks=("pass", "size"), passed=("pass", "sum")).reset_index()
     out["all_pass"] = out["checks"] == out["passed"]
     return out
 
 
 def require_pass(cal: pd.DataFrame) -> None:
-    """Raise :class:`CalibrationError` listing the failed comparisons."""
+    """Raise :class:`CalibrationError` listing the failed comparisons.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    None
+        Returns quietly when every comparison passes.
+
+    Raises
+    ------
+    CalibrationError
+        Listing the failed comparisons with published and synthetic values.
+    """
     bad = cal[~cal["pass"]]
     if len(bad):
         lines = [

@@ -13,11 +13,12 @@ from jahwal.display.disclosure import SUPPRESSED, protect
 from jahwal.inputs.contract import TABLES, Extract
 from jahwal.inputs.framework import GROUPS
 from jahwal.study.outline import cite
+from jahwal.vocab import FOCUS_GROUPS
 
-GROUP_KO = {"practitioners": "실무자", "residents": "주민"}
+GROUP_KO = FOCUS_GROUPS
 
 
-def extract_summary(ex: Extract, threshold: int = 10) -> dict[str, Any]:
+def extract_summary(ex: Extract, threshold: int) -> dict[str, Any]:
     """First and last year, persons kept in them and dropped duplicate entries, for the prose.
 
     Returns
@@ -83,7 +84,7 @@ EXTRACT_COUNT_LABELS = {
 EXTRACT_PERSON_COLUMNS = ["참여자(첫 진입 기록)", "사례관리 단계 기록", "상담 경험자", "자활근로 성과 기록"]
 
 
-def extract_counts_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def extract_counts_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """표 Ⅰ-S1: :func:`extract_counts` with Korean headers and small person counts hidden.
 
     No total over years is published (a person may count in several years),
@@ -116,7 +117,7 @@ def fgi_tenure_table(check: pd.DataFrame) -> pd.DataFrame:
     """Korean display of :func:`fgi_tenure_check`."""
     return pd.DataFrame(
         {
-            "집단": check["group"].map(GROUP_KO),
+            "집단": check["group"].map(FOCUS_GROUPS),
             "기준(개월 이상)": check["min_months"],
             "참여자": check["n_participants"],
             "기준 충족": check["n_meeting"],

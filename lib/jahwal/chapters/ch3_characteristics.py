@@ -42,7 +42,7 @@ _CATEGORY_ORDER = {
 }
 
 
-def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+def characteristic_summary(ex: Extract, year: int, threshold: int, confidence: float = 0.95) -> pd.DataFrame:
     """Mean annual counselling by characteristic, in category order, with suppression flags.
 
     Returns
@@ -77,7 +77,7 @@ def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confiden
     ].reset_index(drop=True)
 
 
-def characteristic_table(ex: Extract, year: int, figure_id: str, threshold: int = 10) -> pd.DataFrame:
+def characteristic_table(ex: Extract, year: int, figure_id: str, threshold: int) -> pd.DataFrame:
     """The values behind one of 그림 Ⅲ-1 to Ⅲ-10, suppressed, with Korean headers.
 
     Returns
@@ -111,7 +111,7 @@ def characteristic_table(ex: Extract, year: int, figure_id: str, threshold: int 
     )
 
 
-def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int = 10):
+def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int):
     """One of 그림 Ⅲ-1 to Ⅲ-10: mean annual counselling per category with 95% intervals.
 
     Suppressed categories are left out; the dashed line is the mean of all
@@ -162,7 +162,7 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
     return fig
 
 
-def characteristic_extremes(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
+def characteristic_extremes(ex: Extract, year: int, threshold: int) -> dict[str, object]:
     """Highest and lowest published category means of the year (for the prose)."""
     s = characteristic_summary(ex, year, threshold)
     s = s[~s["suppressed"]]

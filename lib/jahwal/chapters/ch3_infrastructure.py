@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jahwal.analysis.infrastructure import TOTAL, infra_by_province, latest_province_year
+from jahwal.analysis.infrastructure import infra_by_province, latest_province_year
+from jahwal.vocab import TOTAL
 
 
 # ---------------------------------------------------------------- tables

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from jahwal.analysis.compare import participation_days
-from jahwal.analysis.outcomes import COMPARISONS, GROUP_LABELS, OUTCOMES
 from jahwal.chapters.common import label_key
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.display.figures import empty_figure
+from jahwal.vocab import COMPARISONS, OUTCOMES, STAGE_GROUPS
 
 #: tables and figures the report does not have (numbered with S, in reading order)
 EXTRA_ITEMS: dict[str, str] = {
@@ -41,10 +41,10 @@ def comparison_title(table_id: str) -> str:
     t = {c[0]: c for c in COMPARISONS}
     if table_id in t:
         _, outcome, ind, _days = t[table_id]
-        return f"{GROUP_LABELS[ind][2]} 여부별 {OUTCOMES[outcome]}"
+        return f"{STAGE_GROUPS[ind][2]} 여부별 {OUTCOMES[outcome]}"
     days = {c[3]: c for c in COMPARISONS if c[3]}
     if table_id in days:
-        return f"{GROUP_LABELS[days[table_id][2]][2]} 여부별 환산 참여일수"
+        return f"{STAGE_GROUPS[days[table_id][2]][2]} 여부별 환산 참여일수"
     raise ValueError(f"알 수 없는 표입니다: {table_id!r} / unknown table")
 
 
@@ -195,7 +195,7 @@ def variant_table(tests: pd.DataFrame) -> pd.DataFrame:
                 {
                     "표": r.table_id,
                     "성과": OUTCOMES[r.outcome],
-                    "단계": GROUP_LABELS[r.indicator][2],
+                    "단계": STAGE_GROUPS[r.indicator][2],
                     **{
                         k: SUPPRESSED
                         for k in [
@@ -218,7 +218,7 @@ def variant_table(tests: pd.DataFrame) -> pd.DataFrame:
             {
                 "표": r.table_id,
                 "성과": OUTCOMES[r.outcome],
-                "단계": GROUP_LABELS[r.indicator][2],
+                "단계": STAGE_GROUPS[r.indicator][2],
                 "Levene F": round(r.levene_w, 2),
                 "Levene p": _p_text(r.levene_p),
                 "Student t": round(r.t_student, 3),
@@ -238,7 +238,7 @@ def effects_table(tests: pd.DataFrame) -> pd.DataFrame:
     """표 Ⅲ-S3: mean difference and Hedges' g with 95% intervals for every comparison."""
     rows = []
     for r in tests.itertuples():
-        base = {"표": r.table_id, "성과": OUTCOMES[r.outcome], "단계": GROUP_LABELS[r.indicator][2]}
+        base = {"표": r.table_id, "성과": OUTCOMES[r.outcome], "단계": STAGE_GROUPS[r.indicator][2]}
         if r.suppressed:
             rows.append(
                 {

@@ -20,9 +20,10 @@ import pandas as pd
 from jahwal.analysis import stages
 from jahwal.chapters.common import _bar_labels, _rounded, _year_str
 from jahwal.display import book_cells
-from jahwal.display.disclosure import SUPPRESSED, TOTAL, _whole_numbers, protect
+from jahwal.display.disclosure import SUPPRESSED, _whole_numbers, protect
 from jahwal.display.ledger import apply_suppression
 from jahwal.inputs.contract import CODES, Extract
+from jahwal.vocab import TOTAL
 
 # ---------------------------------------------------------------- 3. stages
 # ---------------------------------------------------------------- ledger of the stage counts
@@ -210,7 +211,7 @@ def assessment_figure(ex: Extract, threshold: int = 10, focus_year: int | None =
     return fig
 
 
-def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def assessment_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-3: intake, assessment and rate by province for ``year``, with the total row.
 
     Returns
@@ -268,7 +269,7 @@ def plan_status_table(
     return hide_cells(ex, out, "tab-III-4" if column == "iap_status" else "tab-III-6", threshold, focus_year)
 
 
-def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def iap_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-5: IAP status counts and rates by province for ``year``, with the total row.
 
     Returns
@@ -298,14 +299,14 @@ def counselling_by_year_table(ex: Extract, threshold: int = 10, focus_year: int 
     return hide_cells(ex, stages.to_korean(d), "tab-III-7", threshold, focus_year)
 
 
-def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def counselling_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-8: annual counselling per counselled person by province for ``year``, with the total row."""
     d = stages.counselling_by_province(ex, year).drop(columns="province")
     d = _rounded(d, _COUNSEL_DIGITS)
     return hide_cells(ex, stages.to_korean(d), "tab-III-8", threshold, year, year=year)
 
 
-def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10):
+def counselling_distribution_figure(ex: Extract, year: int, threshold: int):
     """그림 Ⅲ-13: distribution of annual counselling per person, by year and by province in ``year``.
 
     Box plots without outlying points (no single person is drawn): boxes span

@@ -5,15 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jahwal.analysis.outcomes import GROUP_LABELS, OUTCOMES
 from jahwal.display.disclosure import SUPPRESSED, _whole_numbers, protect
+from jahwal.vocab import OUTCOMES, STAGE_GROUPS
 
 STRATA = {"unit_type": "사업단 유형", "participation_band": "참여기간"}
 
 
-def stratified_table(
-    res: pd.DataFrame, by: str, daily_rates: dict[str, float] | None = None, threshold: int = 10
-) -> pd.DataFrame:
+def stratified_table(res: pd.DataFrame, by: str, daily_rates: dict[str, float] | None, threshold: int) -> pd.DataFrame:
     """Display table of :func:`stratified_tests` (표 Ⅲ-S4, Ⅲ-S5), Korean headers, suppressed.
 
     Within 사업단 type, the 자활급여 difference is also given in days at that
@@ -23,7 +21,7 @@ def stratified_table(
     out = pd.DataFrame(
         {
             "표": res["table_id"],
-            "비교": [f"{OUTCOMES[o]} · {GROUP_LABELS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
+            "비교": [f"{OUTCOMES[o]} · {STAGE_GROUPS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
             label: res["stratum"],
             "인원(수행)": res["n1"].astype(int),
             "인원(미수행)": res["n2"].astype(int),
@@ -88,7 +86,7 @@ def forest_figure(res: pd.DataFrame, by: str):
                 linewidth=1,
             )
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
-        ax.set_title(GROUP_LABELS[ind][2], fontsize=10)
+        ax.set_title(STAGE_GROUPS[ind][2], fontsize=10)
         ax.set_xlabel("Hedges' g")
     axes[0][0].set_yticks(range(len(strata)))
     axes[0][0].set_yticklabels(strata)
@@ -104,12 +102,12 @@ def forest_figure(res: pd.DataFrame, by: str):
     return fig
 
 
-def adjusted_table(res: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
+def adjusted_table(res: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-S6: raw and adjusted differences with 95% intervals, Korean headers."""
     out = pd.DataFrame(
         {
             "표": res["table_id"],
-            "비교": [f"{OUTCOMES[o]} · {GROUP_LABELS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
+            "비교": [f"{OUTCOMES[o]} · {STAGE_GROUPS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
             "인원(수행)": res["n1"].astype(int),
             "인원(미수행)": res["n2"].astype(int),
             "단순 차이(원)": res["raw_diff"].round(0),
@@ -161,7 +159,7 @@ def adjusted_figure(res: pd.DataFrame):
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(ys)
         ax.set_yticklabels(
-            [f"{GROUP_LABELS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=8
+            [f"{STAGE_GROUPS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=8
         )
         ax.invert_yaxis()
         ax.set_xlabel("평균 차이(만원, 수행-미수행)")

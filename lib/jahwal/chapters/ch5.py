@@ -12,9 +12,9 @@ import pandas as pd
 
 from jahwal.analysis.compare import stars
 from jahwal.analysis.framework import evidence_segments
-from jahwal.chapters.ch1 import GROUP_KO
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.inputs.framework import INDICATORS, PLACEMENT, STAGES, SUBDOMAINS, Framework, IndicatorSpec
+from jahwal.vocab import FOCUS_GROUPS
 
 STAGE_TITLES = {s: f"{s}성과" for s in STAGES}
 #: rows of the grid, top to bottom: (domain, sub-domain)
@@ -74,7 +74,7 @@ def evidence_table(fw: Framework, corpus: Any) -> pd.DataFrame:
             {
                 "칸": fw.cell_label(ev.cell_id),
                 "성과": cells.at[ev.cell_id, "outcome"],
-                "집단": GROUP_KO[ev.group],
+                "집단": FOCUS_GROUPS[ev.group],
                 "코드": ev.code_id,
                 "주제": codes.at[ev.code_id, "name"],
                 "보고서 표": codes.at[ev.code_id, "table_id"],

@@ -52,7 +52,7 @@ def key_findings(
     fw: Framework,
     *,
     focus_year: int,
-    threshold: int = 10,
+    threshold: int,
     alpha: float = 0.05,
     variant: str = "auto",
     daily_rates: dict[str, float] | None = None,

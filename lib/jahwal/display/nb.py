@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import warnings
 from numbers import Number
 from pathlib import Path
 from typing import Any, Iterable
@@ -65,7 +64,6 @@ def setup(*, synthetic: Any = None, focus_year: int | None = None) -> None:
     pd.set_option("display.max_columns", 50)
     pd.set_option("display.width", 120)
     np.set_printoptions(legacy="1.25")
-    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 # ---------------------------------------------------------------- formatting

@@ -33,87 +33,15 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
-from jahwal.errors import JahwalError
-
-# ---------------------------------------------------------------- code lists
-PROVINCES: dict[str, str] = {
-    "서울": "서울특별시",
-    "부산": "부산광역시",
-    "대구": "대구광역시",
-    "인천": "인천광역시",
-    "광주": "광주광역시",
-    "대전": "대전광역시",
-    "울산": "울산광역시",
-    "세종": "세종특별자치시",
-    "경기": "경기도",
-    "강원": "강원도",
-    "충북": "충청북도",
-    "충남": "충청남도",
-    "전북": "전라북도",
-    "전남": "전라남도",
-    "경북": "경상북도",
-    "경남": "경상남도",
-    "제주": "제주특별자치도",
-}
-#: other spellings accepted for provinces (renamed regions, abbreviations)
-PROVINCE_ALIASES: dict[str, str] = {
-    **{v: k for k, v in PROVINCES.items()},
-    "강원특별자치도": "강원",
-    "전북특별자치도": "전북",
-    "제주도": "제주",
-    "세종시": "세종",
-    "서울시": "서울",
-}
-
-CODES: dict[str, tuple[str, ...]] = {
-    "province": tuple(PROVINCES),
-    "sex": ("남성", "여성"),
-    "marital_status": ("미혼", "기혼", "이혼", "사별", "별거"),
-    "household_type": (
-        "1인가구",
-        "부부가구",
-        "노인부부가구",
-        "한부모가구",
-        "조손가구",
-        "새터민가구",
-        "공동체 가구(시설거주)",
-        "기타가구",
-    ),
-    "credit_status": ("신용양호", "신용회복 진행", "개인회생", "파산면책", "채무불이행", "전환대출신청 필요"),
-    "housing_stability": ("안정", "1년 이내 이주 필요", "즉시 이주 필요"),
-    "health": ("양호", "보통", "허약"),
-    "yes_no": ("있음", "없음"),
-    "recipient_type": ("조건부수급자", "일반수급자", "차상위자", "자활급여특례자", "기타"),
-    "unit_type": ("시장진입형", "사회서비스형", "근로유지형", "인턴·도우미형", "청년자립도전"),
-    "iap_status": ("수립", "미수립", "시스템 미입력"),
-    "iap_monitoring": ("수행", "미수행", "시스템 미입력"),
-    "isp_status": ("수립", "시스템 미입력"),
-    "counselling_kind": ("개별상담", "집단상담", "전화상담"),
-}
-
-CODE_TITLES = {
-    "province": "시도",
-    "sex": "성별",
-    "marital_status": "혼인상태",
-    "household_type": "가구유형",
-    "credit_status": "신용상태",
-    "housing_stability": "주거안정",
-    "health": "건강상태",
-    "yes_no": "있음/없음",
-    "recipient_type": "진입 시 수급유형",
-    "unit_type": "사업단 유형",
-    "iap_status": "IAP 수립 상태",
-    "iap_monitoring": "IAP 수행 점검",
-    "isp_status": "ISP 수립 상태",
-    "counselling_kind": "상담 유형",
-}
+from jahwal.errors import JahwalError, Problem, ProblemError
+from jahwal.vocab import CODE_TITLES, CODES, OUTCOMES, PROVINCE_ALIASES, PROVINCES
 
 
 # ---------------------------------------------------------------- schema
@@ -250,8 +178,8 @@ TABLES: dict[str, Table] = {
             Column(_P, "가명ID", "string", "개인 가명 식별자"),
             Column("year", "연도", "int", "연도", min=2000, max=2100),
             Column("unit_type", "사업단유형", "code", "참여 사업단 유형", codes="unit_type"),
-            Column("incentive", "자립성과금", "float", "연간 자립성과금(원)", min=0),
-            Column("wage", "자활급여", "float", "연간 자활급여(원)", min=0),
+            Column("incentive", OUTCOMES["incentive"], "float", "연간 자립성과금(원)", min=0),
+            Column("wage", OUTCOMES["wage"], "float", "연간 자활급여(원)", min=0),
         ),
     ),
 }
@@ -262,44 +190,11 @@ TABLES: dict[str, Table] = {
 MAX_ROWS = 5
 
 
-@dataclass
-class Problem:
-    """One problem found in an extract (reported once, with up to five rows)."""
-
-    file: str
-    column: str
-    ko: str
-    en: str
-    rows: list[int] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    n: int = 0
-
-    def format(self) -> str:
-        where = f"{self.file}" + (f", 열 '{self.column}'" if self.column else "")
-        out = f"  - {where}: {self.ko} / {self.en}"
-        if self.rows:
-            pairs = ", ".join(f"{r}행={v!r}" if v is not None else f"{r}행" for r, v in zip(self.rows, self.values))
-            more = (
-                f" 외 {self.n - len(self.rows)}건 / and {self.n - len(self.rows)} more"
-                if self.n > len(self.rows)
-                else ""
-            )
-            out += f"\n      행(row): {pairs}{more}"
-        return out
-
-
-class ContractError(JahwalError):
+class ContractError(ProblemError):
     """The extract violates the data contract. Nothing was written."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        head = (
-            f"추출 자료가 자료 명세에 맞지 않습니다: 문제 {len(problems)}건 / "
-            f"the extract violates the data contract: {len(problems)} problem(s)"
-        )
-        super().__init__(head + "\n" + "\n".join(p.format() for p in problems))
+    heading_ko = "추출 자료가 자료 명세에 맞지 않습니다"
+    heading_en = "the extract violates the data contract"
 
 
 def _problem(file, column, ko, en, mask: pd.Series | None = None, values: pd.Series | None = None) -> Problem:

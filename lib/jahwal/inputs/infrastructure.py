@@ -26,8 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jahwal.errors import JahwalError
-from jahwal.inputs.contract import PROVINCE_ALIASES, PROVINCES, Problem, read_table
+from jahwal.errors import Problem, ProblemError
+from jahwal.inputs.contract import read_table
+from jahwal.vocab import PROVINCE_ALIASES, PROVINCES
 
 #: English alias → Korean header, per file
 YEAR_COLUMNS = {"year": "연도", "centres_n": "시행기관수", "case_managers_n": "사례관리자수", "note": "비고"}
@@ -41,18 +42,11 @@ PROVINCE_COLUMNS = {
 }
 
 
-class InfrastructureError(JahwalError):
+class InfrastructureError(ProblemError):
     """An infrastructure input file is malformed (nothing was loaded)."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        head = (
-            f"인프라 입력 자료에 문제가 {len(problems)}건 있습니다 / "
-            f"{len(problems)} problem(s) in the infrastructure input"
-        )
-        super().__init__(head + "\n" + "\n".join(p.format() for p in problems))
+    heading_ko = "인프라 입력 자료에 문제가 있습니다"
+    heading_en = "the infrastructure input has problems"
 
 
 def _rows(mask: pd.Series, values: pd.Series) -> tuple[list[int], list[object], int]:

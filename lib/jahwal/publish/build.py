@@ -400,9 +400,6 @@ def _execute_one(source: str, output: str, values: dict[str, Any], root: str, ta
     # kernel chatter goes to a log file next to the cached result, not the terminal
     log = open(output.replace(".part.ipynb", ".log"), "w")  # noqa: SIM115 - open while the worker lives
     os.dup2(log.fileno(), 2)
-    import warnings
-
-    warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
     pm.execute_notebook(
         source,
@@ -632,14 +629,19 @@ def stage(ctx: BuildContext, runs: list[NotebookRun], folder: Path) -> Path:
             for f in sorted(Path(run.tables).iterdir()):
                 _sync_file(f.read_bytes(), extra_tables / f.name, written)
     extra_tables.mkdir(parents=True, exist_ok=True)
+    removed_page = False
     for f in sorted(folder.rglob("*"), reverse=True):
         rel = f.relative_to(folder)
         if rel.parts[0] == "_build":
             continue
         if f.is_file() and f not in written:
+            removed_page = removed_page or f.suffix in (".ipynb", ".md")
             f.unlink()
         elif f.is_dir() and not any(f.iterdir()) and f != extra_tables:
             f.rmdir()
+    if removed_page:
+        # Sphinx keeps the pages of removed documents: render the smaller book afresh
+        shutil.rmtree(folder / "_build", ignore_errors=True)
     return folder
 
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from jahwal.study.outline import cite
 
+from ..vocab import FOCUS_GROUPS
 from .model import ALL_GROUPS, LEVELS, QualCorpus
 
 DOMAIN_LABELS = {
@@ -46,7 +47,7 @@ _DOMAIN_KEYWORDS = (
     ("purpose", ("목적", "방향")),
     ("experience", ("경험", "인식")),
 )
-GROUP_LABELS = {"practitioners": "실무자", "residents": "주민", ALL_GROUPS: "전체"}
+GROUP_LABELS = {**FOCUS_GROUPS, ALL_GROUPS: "전체"}
 TENURE_LABELS = {"practitioners": "자활사례관리 경력", "residents": "자활사례관리 참여기간"}
 KOREAN = {
     "group": "집단",
