@@ -23,6 +23,10 @@ that it travels in the table's notebook output to the gate):
 ``rows``
     ``{variable: column}``: row labels that classify the row (e.g. ``{"시도":
     "시도"}``).
+``named_rows``
+    ``{name column: value column}``: for long tables that keep the classifying
+    variable's name in a column (``{"특성": "범주"}``: a row with 특성 = 성별 and
+    범주 = 남 counts 성별=남); each name is a variable of its own.
 ``totals``
     Row labels that mean "all categories" of the row variables (``"계"``).
 ``columns``
@@ -50,7 +54,18 @@ import pandas as pd
 
 YEAR = "연도"
 SUPPRESSED = "x"
-SPEC_KEYS = {"population", "year", "year_column", "rows", "totals", "columns", "domains", "related", "keep"}
+SPEC_KEYS = {
+    "population",
+    "year",
+    "year_column",
+    "rows",
+    "named_rows",
+    "totals",
+    "columns",
+    "domains",
+    "related",
+    "keep",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -151,6 +166,8 @@ def check_spec(spec: Mapping[str, Any], df: pd.DataFrame, where: str) -> None:
         raise ValueError(f"{where}: 장부 설정에 population이 없습니다 / the ledger spec needs a population")
     cols = [
         *(spec.get("rows") or {}).values(),
+        *(spec.get("named_rows") or {}),
+        *(spec.get("named_rows") or {}).values(),
         *([spec["year_column"]] if spec.get("year_column") else []),
         *(spec.get("columns") or {}),
         *(spec.get("related") or {}),
@@ -216,6 +233,12 @@ def frame_cells(
                 is_total = True
                 continue
             by[var] = label
+        for name_col, value_col in (spec.get("named_rows") or {}).items():
+            label = row[value_col]
+            if str(label) in totals or str(row[name_col]) in totals:
+                is_total = True
+                continue
+            by[str(row[name_col])] = label
         if spec.get("year_column") and str(row[spec["year_column"]]) in totals:
             is_total = True
         for c in count_columns:
@@ -260,6 +283,13 @@ def spec_domains(df: pd.DataFrame, spec: Mapping[str, Any]) -> dict[str, list[st
     out: dict[str, list[str]] = {}
     for var, col in (spec.get("rows") or {}).items():
         out[var] = [_value(v) for v in dict.fromkeys(df[col].tolist()) if str(v) not in totals and not _is_missing(v)]
+    for name_col, value_col in (spec.get("named_rows") or {}).items():
+        for name, value in zip(df[name_col], df[value_col]):
+            if str(name) in totals or str(value) in totals or _is_missing(value):
+                continue
+            values = out.setdefault(str(name), [])
+            if _value(value) not in values:
+                values.append(_value(value))
     if spec.get("year_column"):
         out[YEAR] = [_value(v) for v in dict.fromkeys(df[spec["year_column"]].tolist()) if str(v) not in totals]
     by_col: dict[str, list[str]] = {}
