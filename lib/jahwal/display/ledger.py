@@ -27,6 +27,10 @@ that it travels in the table's notebook output to the gate):
     ``{name column: value column}``: for long tables that keep the classifying
     variable's name in a column (``{"특성": "범주"}``: a row with 특성 = 성별 and
     범주 = 남 counts 성별=남); each name is a variable of its own.
+``cells_by``
+    One ``{count column: {variable: value}}`` per row: classifications that
+    differ from row to row and column to column (for example the stage
+    indicator of each row of a table of comparisons).
 ``totals``
     Row labels that mean "all categories" of the row variables (``"계"``).
 ``columns``
@@ -60,6 +64,7 @@ SPEC_KEYS = {
     "year_column",
     "rows",
     "named_rows",
+    "cells_by",
     "totals",
     "columns",
     "domains",
@@ -175,6 +180,13 @@ def check_spec(spec: Mapping[str, Any], df: pd.DataFrame, where: str) -> None:
     cols += [c for deps in (spec.get("related") or {}).values() for c in deps]
     if isinstance(spec["population"], Mapping):
         cols += list(spec["population"])
+    cells_by = spec.get("cells_by")
+    if cells_by is not None and len(cells_by) != len(df):
+        raise ValueError(
+            f"{where}: 장부 설정 cells_by는 행마다 하나여야 합니다 / cells_by needs one entry per row: "
+            f"{len(cells_by)} ≠ {len(df)}"
+        )
+    cols += [c for per_row in (cells_by or []) for c in per_row]
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(
@@ -213,6 +225,7 @@ def frame_cells(
     totals = {str(t) for t in (spec.get("totals") or [])}
     columns = {c: dict(v) for c, v in (spec.get("columns") or {}).items()}
     related = {c: list(v) for c, v in (spec.get("related") or {}).items()}
+    cells_by = list(spec.get("cells_by") or [])
     keep_cols = set(spec.get("keep") or []) if not isinstance(spec.get("keep"), bool) else set()
     pop = spec["population"]
     out = []
@@ -252,7 +265,7 @@ def frame_cells(
             population = pop.get(c) if isinstance(pop, Mapping) else pop
             if population is None:
                 continue
-            cell_by = {**by, **columns.get(c, {})}
+            cell_by = {**by, **columns.get(c, {}), **((cells_by[i].get(c) or {}) if cells_by else {})}
             shown = [str(d) for d in related.get(c, []) if not _hidden_value(row[d])]
             out.append(
                 {
@@ -298,6 +311,12 @@ def spec_domains(df: pd.DataFrame, spec: Mapping[str, Any]) -> dict[str, list[st
             by_col.setdefault(var, [])
             if _value(v) not in by_col[var]:
                 by_col[var].append(_value(v))
+    for per_row in spec.get("cells_by") or []:
+        for values in per_row.values():
+            for var, v in (values or {}).items():
+                by_col.setdefault(var, [])
+                if _value(v) not in by_col[var]:
+                    by_col[var].append(_value(v))
     out.update(by_col)
     for var, values in (spec.get("domains") or {}).items():
         out[var] = [_value(v) for v in values]
