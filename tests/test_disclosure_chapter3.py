@@ -127,3 +127,25 @@ def test_ledger_spec_needs_one_cells_by_entry_per_row(ex):  # noqa: F811
         {"사정지 작성": "수행", "연도": str(Y)},
         {"사정지 작성": "미수행", "연도": str(Y)},
     ]
+
+
+def test_extract_counts_of_chapter1_link_to_the_yearly_intake(ex):  # noqa: F811
+    from jahwal.chapters import ch1, summary
+
+    tables = _stage_tables(ex)
+    payloads = [Table(df, key, ledger=spec).payload() for key, (df, spec) in tables.items()]
+    s1 = ch1.extract_counts_table(ex, T)
+    payloads.append(Table(s1, "tab-I-S1", count_columns=ch1.EXTRACT_PERSON_COLUMNS, ledger=ch1.EXTRACT_SPEC).payload())
+    extract = ch1.extract_summary(ex, T)
+    for k, (population, by) in ch1.extract_count_cells(extract).items():
+        payloads.append(Count(f"ch1_{k}", extract[k], population=population, by=by).payload())
+    intake = stages.intake_assessment_by_year(ex).set_index("year")["intake_n"]
+    found = {"first_year": "2019", "last_year": "2022", "intake_first": intake[2019], "intake_last": intake[2022]}
+    for k, by in summary.count_cells(found).items():
+        payloads.append(Count(f"sum_{k}", found[k], population=book_cells.POPULATION, by=by, keep=True).payload())
+    led = Ledger.from_payloads(payloads)
+    assert led.conflicts == []
+    # 표 Ⅰ-S1's stage records, 그림 Ⅲ-11's intake and the summary's numbers are one ledger cell per year
+    e = led.entries[CellKey.make(book_cells.POPULATION, {"연도": 2019})]
+    assert e.value == 40278 and {"tab-I-S1", "sum_intake_first"} <= set(e.shown) and e.keep
+    assert check(led, T).ok
