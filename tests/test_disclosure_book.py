@@ -103,3 +103,53 @@ def test_no_small_count_in_pages_or_downloads(book):
             found += [(f.name, df.columns[i - 1], t) for t in _small(df.iloc[:, i - 1].tolist(), threshold)]
     assert n_down > 50
     assert found == []
+
+
+class _PageText(HTMLParser):
+    """The visible text of a page (without scripts and styles)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def test_search_index_ties_no_number_to_a_page_that_the_page_does_not_print(book):
+    """Criterion: every number term (a term starting with digits) that the search index ties to a page is a
+    digit run printed in that page's visible text. With the count cells of every page free of 1 … threshold-1
+    (above) and every prose count in the checked ledger, the index then reveals no suppressed count: a hidden
+    cell's value could only enter the index through text that no page prints."""
+    built, _ = book
+    html = Path(built.html)
+    raw = (html / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
+    docs = index["docnames"]
+    printed: dict[int, set[str]] = {}
+    pairs, unprinted = 0, []
+    for kind in ("terms", "titleterms"):
+        for term, where in index[kind].items():
+            m = re.match(r"\d+", term)
+            if not m:
+                continue
+            for d in where if isinstance(where, list) else [where]:
+                if d not in printed:
+                    p = _PageText()
+                    p.feed((html / f"{docs[d]}.html").read_text(encoding="utf-8"))
+                    printed[d] = set(re.findall(r"\d+", " ".join(p.parts)))
+                pairs += 1
+                if m.group(0) not in printed[d]:
+                    unprinted.append((term, docs[d]))
+    assert pairs > 500  # the index does hold the book's numbers
+    assert unprinted == []

@@ -225,6 +225,39 @@ def test_frame_cells_reads_rows_totals_and_related_columns():
         frame_cells(df, {**spec, "rows": {"시도": "province"}}, ["n"], "tab")
 
 
+def test_named_rows_take_the_variable_from_a_column_and_link_the_categories_to_the_total():
+    # a long table of categories of two characteristics: each row is one category of the variable named in 특성
+    df = pd.DataFrame(
+        {
+            "특성": ["성별", "성별", "혼인", "혼인", "혼인"],
+            "범주": ["남", "여", "미혼", "기혼", "이혼"],
+            "인원": [40, 60, 55, "x", "x"],
+            "평균": [1.5, 2.5, 3.0, "x", 2.0],
+        }
+    )
+    spec = {
+        "population": "p",
+        "year": 2022,
+        "named_rows": {"특성": "범주"},
+        "columns": {"인원": {}},
+        "related": {"인원": ["평균"]},
+    }
+    cells = frame_cells(df, spec, ["인원"], "tab")
+    assert [(c["by"], c["value"]) for c in cells][2:4] == [
+        ({"연도": "2022", "혼인": "미혼"}, 55.0),
+        ({"연도": "2022", "혼인": "기혼"}, None),
+    ]
+    assert cells[4]["related_shown"] == ["평균"]  # a mean beside a hidden count is caught
+    led = Ledger()
+    led.add_frame(df, spec, ["인원"], "tab")
+    led.add(CellKey.make("p", {"연도": 2022}), 100, "prose")
+    assert led.domains == {"성별": ["남", "여"], "혼인": ["미혼", "기혼", "이혼"]}
+    # the year's total and the sexes agree; the two hidden marital categories share 45 persons
+    res = check(led, 10)
+    assert {iv.key.get("혼인"): (iv.low, iv.high) for iv in res.intervals} == {"기혼": (0, 45), "이혼": (0, 45)}
+    assert res.ok
+
+
 # ---------------------------------------------------------------- property: random small linked tables
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(

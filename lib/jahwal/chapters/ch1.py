@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from jahwal.analysis.framework import extract_counts
+from jahwal.display import book_cells
 from jahwal.display.disclosure import SUPPRESSED, protect
 from jahwal.inputs.contract import TABLES, Extract
 from jahwal.inputs.framework import GROUPS
@@ -82,6 +83,30 @@ EXTRACT_COUNT_LABELS = {
     "outcomes_n": "자활근로 성과 기록",
 }
 EXTRACT_PERSON_COLUMNS = ["참여자(첫 진입 기록)", "사례관리 단계 기록", "상담 경험자", "자활근로 성과 기록"]
+#: what each person column of 표 Ⅰ-S1 counts (ledger populations): the stage records are the persons with
+#: intake counselling of Chapter Ⅲ; the others are counted from their own files and get populations of their own
+EXTRACT_POPULATIONS = {
+    "참여자(첫 진입 기록)": "자활 참여자(첫 진입 기록)",
+    "사례관리 단계 기록": book_cells.POPULATION,
+    "상담 경험자": "상담 기록이 있는 사람",
+    "자활근로 성과 기록": "자활근로 성과 기록이 있는 사람",
+}
+#: the ledger spec of 표 Ⅰ-S1 (for ``nb.glue_table(ledger=...)``); the yearly intake is a total the report publishes
+EXTRACT_SPEC = {
+    "population": EXTRACT_POPULATIONS,
+    "year_column": "연도",
+    "columns": {c: {} for c in EXTRACT_POPULATIONS},
+    "keep": ["사례관리 단계 기록"],
+}
+
+
+def extract_count_cells(summary: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{value key: (population, classification)}`` of the person counts of :func:`extract_summary` (for ``nb.glue_count``)."""
+    pop = EXTRACT_POPULATIONS["참여자(첫 진입 기록)"]
+    return {
+        "participants_first": (pop, {"연도": summary["first_year"]}),
+        "participants_last": (pop, {"연도": summary["last_year"]}),
+    }
 
 
 def extract_counts_table(ex: Extract, threshold: int) -> pd.DataFrame:

@@ -339,3 +339,71 @@ def outcome_overview(tests: pd.DataFrame, alpha: float = 0.05) -> dict[str, obje
         "max_g_table": big["table_id"] if big is not None else "–",
         "max_g": float(abs(big["hedges_g"])) if big is not None else float("nan"),
     }
+
+
+# ---------------------------------------------------------------- ledger specs of the group sizes
+#: the persons the outcome tests compare (자활근로 participants of the focus year with outcome records)
+OUTCOME_POPULATION = "성과 분석 대상자"
+#: the category of persons to whom a stage indicator does not apply (neither 수행 nor 미수행, never printed)
+NOT_APPLICABLE = "해당 없음"
+INDICATOR_OF_TABLE = {t: ind for t, _o, ind, _d in COMPARISONS} | {d: ind for _t, _o, ind, d in COMPARISONS if d}
+
+
+def group_variable(indicator: str) -> str:
+    """The ledger variable of a stage indicator's groups (e.g. ``"사정지 작성"``)."""
+    return STAGE_GROUPS[indicator][2]
+
+
+def group_domains(data: pd.DataFrame) -> dict[str, list[str]]:
+    """Complete category lists of the indicators' groups in the outcome data.
+
+    ``수행`` and ``미수행``, and :data:`NOT_APPLICABLE` when someone has
+    neither (e.g. 종결 후 상담 for cases not closed), so that the groups add up
+    to the persons analysed.
+    """
+    out = {}
+    for ind in STAGE_GROUPS:
+        col = f"group_{ind}"
+        if col not in data:
+            continue
+        extra = [NOT_APPLICABLE] if (~data[col].isin(["수행", "미수행"])).any() else []
+        out[group_variable(ind)] = ["수행", "미수행", *extra]
+    return out
+
+
+def _group_cells(indicators: list[str | None], columns: dict[str, str]) -> list[dict[str, dict[str, str]]]:
+    return [{c: {group_variable(ind): value} for c, value in columns.items()} if ind else {} for ind in indicators]
+
+
+def outcome_spec(table: pd.DataFrame, year: int, domains: dict[str, list[str]]) -> dict[str, object]:
+    """The ledger spec of an outcome-test table (:func:`outcome_table`, :func:`days_table` or 표 Ⅲ-S6).
+
+    Each 인원 counts the persons of one group (수행 or 미수행) of the table's
+    stage indicator in ``year``; means, standard deviations and test
+    statistics of the row are hidden with it. ``domains`` from
+    :func:`group_domains`.
+    """
+    if "표" in table:  # one comparison per row, groups in two columns (표 Ⅲ-S6)
+        counts = {"인원(수행)": "수행", "인원(미수행)": "미수행"}
+        cells = _group_cells([INDICATOR_OF_TABLE[t] for t in table["표"]], counts)
+    else:  # one group per row: 수행, 미수행 (and the difference row of the days tables)
+        counts = {"인원": ""}
+        ind = _indicator_of_labels(table["구분"].tolist())
+        values = ["수행", "미수행"] + [None] * (len(table) - 2)
+        cells = [{"인원": {group_variable(ind): v}} if v else {} for v in values]
+    stats = [c for c in table.columns if c not in ("표", "비교", "구분", *counts)]
+    return {
+        "population": OUTCOME_POPULATION,
+        "year": int(year),
+        "columns": {c: {} for c in counts},
+        "cells_by": cells,
+        "domains": {k: list(v) for k, v in domains.items()},
+        "related": {c: stats for c in counts},
+    }
+
+
+def _indicator_of_labels(labels: list[str]) -> str:
+    for ind, (yes, no, _name) in STAGE_GROUPS.items():
+        if labels[:2] == [yes, no]:
+            return ind
+    raise ValueError(f"비교 집단을 알 수 없습니다 / unknown comparison groups: {labels[:2]}")

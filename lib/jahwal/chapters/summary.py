@@ -46,6 +46,15 @@ def change_verb(change: Any, up: str, down: str, same: str = "같습니다", hid
     return up if change > 0 else down if change < 0 else same
 
 
+def count_cells(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{value key: classification}`` of the person counts of :func:`key_findings` that Chapter Ⅲ also publishes.
+
+    For ``nb.glue_count`` with the population of the stage counts; the yearly intake is a total the report
+    publishes (그림 Ⅲ-11).
+    """
+    return {"intake_first": {"연도": found["first_year"]}, "intake_last": {"연도": found["last_year"]}}
+
+
 def key_findings(
     ex: Extract,
     corpus: Any,
@@ -95,15 +104,20 @@ def key_findings(
     ia = stages.intake_assessment_by_year(ex).set_index("year")
     n0, n1 = int(ia.at[first, "intake_n"]), int(ia.at[last, "intake_n"])
     small = lambda n: 1 <= n < threshold  # noqa: E731
-    growth = SUPPRESSED if small(n0) or small(n1) or n0 == 0 else 100 * (n1 - n0) / n0
+    hide0, hide1 = small(n0) or hidden({"연도": first}), small(n1) or hidden({"연도": last})
+    growth = SUPPRESSED if hide0 or hide1 or n0 == 0 else 100 * (n1 - n0) / n0
     cy = stages.counselling_by_year(ex).set_index("year")
-    c_ok = focus_year in cy.index and not small(int(cy.at[focus_year, "persons_n"]))
+    c_ok = (
+        focus_year in cy.index
+        and not small(int(cy.at[focus_year, "persons_n"]))
+        and not hidden({"연도": focus_year, "상담": "있음"})
+    )
     out: dict[str, Any] = {
         "first_year": str(first),
         "last_year": str(last),
         "focus_year": str(focus_year),
-        "intake_first": SUPPRESSED if small(n0) else n0,
-        "intake_last": SUPPRESSED if small(n1) else n1,
+        "intake_first": SUPPRESSED if hide0 else n0,
+        "intake_last": SUPPRESSED if hide1 else n1,
         "intake_growth": growth if growth == SUPPRESSED else abs(growth),
         "intake_verb": change_verb(growth, "늘었습니다", "줄었습니다"),
         "assessment_rate_first": shown("assessment_rate", first),

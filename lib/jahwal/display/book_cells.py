@@ -41,6 +41,16 @@ VARIABLES: dict[str, tuple[Callable[[pd.DataFrame], pd.Series], tuple[str, ...] 
     "종결 후 상담": (lambda d: d["post_closure"].map(lambda v: "있음" if v is True else "없음"), ("있음", "없음")),
 }
 
+
+def _category(column: str) -> Callable[[pd.DataFrame], pd.Series]:
+    return lambda d: d[column].astype(object).where(d[column].notna(), NOT_RECORDED).astype(str)
+
+
+#: 그림 Ⅲ-1 to Ⅲ-10 (notebook 32): counselled persons of the focus year by one characteristic each;
+#: the categories (with 미상 for persons without a value, never printed) add up to the year's counselled persons
+CHARACTERISTICS: dict[str, str] = {label: column for label, column, _ in stages.CHARACTERISTICS}
+VARIABLES.update({label: (_category(column), None) for label, column in CHARACTERISTICS.items()})
+
 #: the cross-classifications that Chapter Ⅲ publishes: (variables, values shown per variable, years)
 #: ``"all"`` years or only the ``"focus"`` year; values ``None``: every category is shown
 PUBLISHED: list[tuple[tuple[str, ...], dict[str, tuple[str, ...]], str]] = [
@@ -55,13 +65,14 @@ PUBLISHED: list[tuple[tuple[str, ...], dict[str, tuple[str, ...]], str]] = [
     ((YEAR, "시도", "사정"), {"사정": ("참여",)}, "focus"),  # 표 Ⅲ-3
     ((YEAR, "시도", "IAP"), {"IAP": tuple(CODES["iap_status"])}, "focus"),  # 표 Ⅲ-5
     ((YEAR, "시도", "상담"), {"상담": ("있음",)}, "focus"),  # 표 Ⅲ-8
+    *(((YEAR, "상담", label), {"상담": ("있음",)}, "focus") for label in CHARACTERISTICS),  # 그림 Ⅲ-1 to Ⅲ-10
 ]
 #: every cross-classification the planner knows the true counts of (published or worked out by subtraction)
 FAMILIES: list[tuple[str, ...]] = list(dict.fromkeys(f for f, _, _ in PUBLISHED))
 #: totals that the report publishes (그림 Ⅲ-11's intake): never chosen for complementary suppression
 KEEP: list[tuple[str, ...]] = [(YEAR,)]
 #: variables whose cells exist only within one value of another (after-care only for closed cases)
-WITHIN = {"종결 후 상담": ("종결", "종결")}
+WITHIN = {"종결 후 상담": ("종결", "종결"), **{label: ("상담", "있음") for label in CHARACTERISTICS}}
 
 
 def _counts(d: pd.DataFrame, family: tuple[str, ...]) -> pd.Series:
@@ -77,6 +88,8 @@ def _published(family: tuple[str, ...], by: dict[str, str], focus_year: int) -> 
             continue
         if years == "focus" and by[YEAR] != str(focus_year):
             continue
+        if any(by[v] == NOT_RECORDED for v in family if v in CHARACTERISTICS):
+            return False  # persons without a value of the characteristic are never printed
         if all(by[v] in vals for v, vals in shown.items()):
             return True
     return False
@@ -105,6 +118,8 @@ def truth_ledger(ex: Extract, focus_year: int) -> Ledger:
                 counts = counts[counts.index.get_level_values(parent) == value]
         for idx, n in counts.items():
             by = dict(zip(family, idx if isinstance(idx, tuple) else (idx,)))
+            if any(v in CHARACTERISTICS for v in family) and str(by[YEAR]) != str(focus_year):
+                continue  # the characteristics are published for the focus year only
             key = CellKey.make(POPULATION, by)
             if _published(family, dict(key.by), focus_year):
                 led.add(key, float(n), "extract", keep=family in KEEP)
@@ -137,6 +152,15 @@ def hidden(ex: Extract, focus_year: int, threshold: int, **by: Any) -> bool:
     For example ``hidden(ex, 2022, 10, 연도=2019, IAP="미수립")``.
     """
     return CellKey.make(POPULATION, by) in book_plan(ex, focus_year, threshold).suppressed
+
+
+def domain(ex: Extract, variable: str) -> list[str]:
+    """The complete category list of a ledger variable in the book (for a table's ledger spec)."""
+    values, fixed = VARIABLES[variable]
+    if fixed is not None:
+        return list(fixed)
+    df = stages.person_years(ex)
+    return sorted(values(df).dropna().unique().tolist())
 
 
 def published_ledger(ex: Extract, focus_year: int, threshold: int = 10) -> Ledger:

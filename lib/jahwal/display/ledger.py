@@ -23,6 +23,14 @@ that it travels in the table's notebook output to the gate):
 ``rows``
     ``{variable: column}``: row labels that classify the row (e.g. ``{"시도":
     "시도"}``).
+``named_rows``
+    ``{name column: value column}``: for long tables that keep the classifying
+    variable's name in a column (``{"특성": "범주"}``: a row with 특성 = 성별 and
+    범주 = 남 counts 성별=남); each name is a variable of its own.
+``cells_by``
+    One ``{count column: {variable: value}}`` per row: classifications that
+    differ from row to row and column to column (for example the stage
+    indicator of each row of a table of comparisons).
 ``totals``
     Row labels that mean "all categories" of the row variables (``"계"``).
 ``columns``
@@ -50,7 +58,19 @@ import pandas as pd
 
 YEAR = "연도"
 SUPPRESSED = "x"
-SPEC_KEYS = {"population", "year", "year_column", "rows", "totals", "columns", "domains", "related", "keep"}
+SPEC_KEYS = {
+    "population",
+    "year",
+    "year_column",
+    "rows",
+    "named_rows",
+    "cells_by",
+    "totals",
+    "columns",
+    "domains",
+    "related",
+    "keep",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -151,6 +171,8 @@ def check_spec(spec: Mapping[str, Any], df: pd.DataFrame, where: str) -> None:
         raise ValueError(f"{where}: 장부 설정에 population이 없습니다 / the ledger spec needs a population")
     cols = [
         *(spec.get("rows") or {}).values(),
+        *(spec.get("named_rows") or {}),
+        *(spec.get("named_rows") or {}).values(),
         *([spec["year_column"]] if spec.get("year_column") else []),
         *(spec.get("columns") or {}),
         *(spec.get("related") or {}),
@@ -158,6 +180,13 @@ def check_spec(spec: Mapping[str, Any], df: pd.DataFrame, where: str) -> None:
     cols += [c for deps in (spec.get("related") or {}).values() for c in deps]
     if isinstance(spec["population"], Mapping):
         cols += list(spec["population"])
+    cells_by = spec.get("cells_by")
+    if cells_by is not None and len(cells_by) != len(df):
+        raise ValueError(
+            f"{where}: 장부 설정 cells_by는 행마다 하나여야 합니다 / cells_by needs one entry per row: "
+            f"{len(cells_by)} ≠ {len(df)}"
+        )
+    cols += [c for per_row in (cells_by or []) for c in per_row]
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise ValueError(
@@ -196,6 +225,7 @@ def frame_cells(
     totals = {str(t) for t in (spec.get("totals") or [])}
     columns = {c: dict(v) for c, v in (spec.get("columns") or {}).items()}
     related = {c: list(v) for c, v in (spec.get("related") or {}).items()}
+    cells_by = list(spec.get("cells_by") or [])
     keep_cols = set(spec.get("keep") or []) if not isinstance(spec.get("keep"), bool) else set()
     pop = spec["population"]
     out = []
@@ -216,6 +246,12 @@ def frame_cells(
                 is_total = True
                 continue
             by[var] = label
+        for name_col, value_col in (spec.get("named_rows") or {}).items():
+            label = row[value_col]
+            if str(label) in totals or str(row[name_col]) in totals:
+                is_total = True
+                continue
+            by[str(row[name_col])] = label
         if spec.get("year_column") and str(row[spec["year_column"]]) in totals:
             is_total = True
         for c in count_columns:
@@ -229,7 +265,7 @@ def frame_cells(
             population = pop.get(c) if isinstance(pop, Mapping) else pop
             if population is None:
                 continue
-            cell_by = {**by, **columns.get(c, {})}
+            cell_by = {**by, **columns.get(c, {}), **((cells_by[i].get(c) or {}) if cells_by else {})}
             shown = [str(d) for d in related.get(c, []) if not _hidden_value(row[d])]
             out.append(
                 {
@@ -260,6 +296,13 @@ def spec_domains(df: pd.DataFrame, spec: Mapping[str, Any]) -> dict[str, list[st
     out: dict[str, list[str]] = {}
     for var, col in (spec.get("rows") or {}).items():
         out[var] = [_value(v) for v in dict.fromkeys(df[col].tolist()) if str(v) not in totals and not _is_missing(v)]
+    for name_col, value_col in (spec.get("named_rows") or {}).items():
+        for name, value in zip(df[name_col], df[value_col]):
+            if str(name) in totals or str(value) in totals or _is_missing(value):
+                continue
+            values = out.setdefault(str(name), [])
+            if _value(value) not in values:
+                values.append(_value(value))
     if spec.get("year_column"):
         out[YEAR] = [_value(v) for v in dict.fromkeys(df[spec["year_column"]].tolist()) if str(v) not in totals]
     by_col: dict[str, list[str]] = {}
@@ -268,6 +311,12 @@ def spec_domains(df: pd.DataFrame, spec: Mapping[str, Any]) -> dict[str, list[st
             by_col.setdefault(var, [])
             if _value(v) not in by_col[var]:
                 by_col[var].append(_value(v))
+    for per_row in spec.get("cells_by") or []:
+        for values in per_row.values():
+            for var, v in (values or {}).items():
+                by_col.setdefault(var, [])
+                if _value(v) not in by_col[var]:
+                    by_col[var].append(_value(v))
     out.update(by_col)
     for var, values in (spec.get("domains") or {}).items():
         out[var] = [_value(v) for v in values]
