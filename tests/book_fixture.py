@@ -5,10 +5,10 @@ Use from a test module with::
     from book_fixture import built_book, browser, book_server  # noqa: F401  (pytest fixtures)
 
 ``built_book`` copies the project (the files git would commit: tracked files and
-untracked files that are not ignored) into a temporary folder, writes a study
-file with a small synthetic extract (``prepare.synthetic.scale``
-:data:`SCALE`, its own ``data/synthetic/test-book`` folder) and runs the real
-``jahwal build`` there (a child process importing the copy's ``lib``, see
+untracked files that are not ignored) into a temporary folder, writes the
+default study file there as ``params/test-book.yml`` (the 2023 study as it is,
+so the test book is the default book and its tables can be compared with the
+snapshot in ``tests/snapshot``) and runs the real ``jahwal build`` there (a child process importing the copy's ``lib``, see
 :func:`run_build`) once per test session, whichever modules ask for it (the
 result is cached in this module, so importing the fixture into several modules
 still builds once). It returns ``BuiltBook(root, html)``; the build log is at
@@ -33,12 +33,9 @@ from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
 import pytest
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = ROOT / "params" / "report-2023.yml"
-SCALE = 0.05
-SYNTH_OUT = "data/synthetic/test-book"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 LOG_COPY = "test-book-build-log.json"
 
@@ -72,15 +69,10 @@ def copy_project(target: Path, root: Path = ROOT) -> Path:
     return target
 
 
-def small_params(root: Path, scale: float = SCALE) -> Path:
-    """A copy of the 2023 study file with a small synthetic extract of its own."""
-    spec = yaml.safe_load(PARAMS.read_text(encoding="utf-8"))
-    spec["study"]["id"] = "test-book"
-    spec["prepare"]["synthetic"]["scale"] = scale
-    spec["prepare"]["synthetic"]["out"] = SYNTH_OUT
-    spec["parameters"]["extract_dir"] = SYNTH_OUT
+def book_params(root: Path) -> Path:
+    """The default study file, copied as ``params/test-book.yml`` (the name the tests use)."""
     path = root / "params" / "test-book.yml"
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_bytes(PARAMS.read_bytes())
     return path
 
 
@@ -120,9 +112,9 @@ def run_build(root: Path, params: Path, timeout: float = 1200) -> subprocess.Com
 
 
 def build_book(target: Path) -> BuiltBook:
-    """Copy the project to ``target`` and build it with :func:`small_params` (raises on failure)."""
+    """Copy the project to ``target`` and build the default study there (raises on failure)."""
     copy_project(target)
-    params = small_params(target)
+    params = book_params(target)
     proc = run_build(target, params)
     if proc.returncode != 0:
         raise RuntimeError(f"jahwal build exit {proc.returncode}:\n{proc.stderr[-4000:]}\n{proc.stdout[-2000:]}")

@@ -188,6 +188,6 @@ def test_resolve_fails_on_a_missing_name():
 def test_delegated_commands_name_modules_with_a_main():
     from jahwal import cli
 
-    assert set(cli.DELEGATED) == {"audit", "qual", "lit", "pdf", "browser"}
+    assert set(cli.DELEGATED) == {"audit", "qual", "lit", "pdf", "browser", "snapshot"}
     for command, module in cli.DELEGATED.items():
         assert callable(importlib.import_module(f"jahwal.{module}").main), command

@@ -400,3 +400,76 @@ def test_screenshots_of_main_pages(built_book, book_server, browser, visits):
     for path in written:
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, path
+
+
+# ---------------------------------------------------------------- accessibility (axe-core)
+NARROW = 390
+
+
+def _axe_problems(driver, page: str) -> list[str]:
+    out = []
+    for v in jb.axe_violations(driver):
+        where = "; ".join(f"{target} ({fix})" for target, fix in v["nodes"])
+        out.append(f"{page}: {v['impact']} {v['id']} ×{v['count']} — {v['help']}: {where}")
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_pages_pass_axe(built_book, book_server, browser, visits):
+    """Item 10: axe-core finds no serious or critical violation on any page (1366 px), nor on the
+    main pages and the search results at 390 px; every page is marked as Korean."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    problems, checked = [], 0
+    search_url = "search.html?q=" + "자립성과금을"
+    wait_results = lambda d: d.execute_script(  # noqa: E731
+        "const s = document.querySelector('#search-results p.search-summary'); return !!s && s.innerText.trim().length > 0;"
+    )
+    firsts, parts = [], set()
+    for e in toc_entries(built_book.root):  # the first page of each part, as in the screenshots
+        if e["part"] not in parts:
+            parts.add(e["part"])
+            firsts.append(re.sub(r"\.(ipynb|md)$", "", e["file"]) + ".html")
+    narrow = firsts[:MAIN_PAGES] + ["notebooks/31_infrastructure.html"]
+    try:
+        for width, pages in ((1366, list(visits) + [search_url]), (NARROW, narrow + [search_url])):
+            browser.set_window_size(width, 900)
+            for page in dict.fromkeys(pages):
+                browser.get(book_server + page)
+                if page.startswith("search.html"):
+                    WebDriverWait(browser, 20).until(wait_results)
+                wait_for_fonts(browser)
+                lang = browser.execute_script("return document.documentElement.lang;")
+                if lang != "ko":
+                    problems.append(f"{page}: <html lang={lang!r}>, 'ko'가 아닙니다 / not 'ko'")
+                problems += [f"[{width}px] {p}" for p in _axe_problems(browser, page)]
+                checked += 1
+                if page.startswith("search.html") or page == "notebooks/31_infrastructure.html":
+                    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                    name = "search-results" if page.startswith("search.html") else "31_infrastructure"
+                    browser.save_screenshot(str(SCREENSHOTS / f"axe-{name}-{width}.png"))
+    finally:
+        browser.set_window_size(1280, 900)
+    assert checked >= len(visits) + 3
+    assert not problems, "접근성 위반 / accessibility violations:\n" + "\n".join(problems)
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of a ``#rrggbb`` colour against white."""
+
+    def channel(v: float) -> float:
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16) / 255) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
+
+
+def test_figure_palette_contrast():
+    """Item 10: every colour of the figures' palette stands out from the white page (3:1, WCAG 1.4.11)."""
+    from jahwal.display.figures import PALETTE
+
+    assert round(_contrast_with_white("#767676"), 1) == 4.5 and round(_contrast_with_white("#ECE133"), 2) == 1.37
+    assert len(PALETTE) >= 8 and len(set(PALETTE)) == len(PALETTE)
+    low = {c: round(_contrast_with_white(c), 2) for c in PALETTE if _contrast_with_white(c) < 3}
+    assert not low, f"흰 바탕과 대비가 3:1 미만인 색 / colours below 3:1 on white: {low}"

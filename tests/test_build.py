@@ -1,9 +1,12 @@
-"""Whole-book builds: pages and titles, no errors or parameter cells, caching, atomic failure, a second study."""
+"""Whole-book builds: pages and titles, no errors or parameter cells, caching, atomic failure, a second study
+from a hand-made extract outside the project."""
 
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -12,6 +15,7 @@ import pytest
 import yaml
 
 from book_fixture import built_book  # noqa: F401  (session fixture)
+from handmade_extract import FOCUS_YEAR, RATES_2023, TITLE, handmade_params, write_handmade_extract
 from jahwal.publish.build import BuildError, build, toc_titles
 from jahwal.publish.toc import toc_entries
 
@@ -112,19 +116,86 @@ def test_failing_notebook_keeps_the_last_good_book(work_copy):
     assert _tree(html) == before
 
 
-def test_second_study_file_builds(work_copy):
-    params = ROOT / "params" / "example-2020-2023.yml"
-    spec = yaml.safe_load(params.read_text(encoding="utf-8"))
-    assert spec["parameters"]["focus_year"] == 2023
-    shutil.copy(params, work_copy / "params" / params.name)
-    src = work_copy / "notebooks" / "31_infrastructure.ipynb"
-    shutil.copy(ROOT / "notebooks" / "31_infrastructure.ipynb", src)  # undo the failing cell above
-    log = build(work_copy / "params" / params.name, root=work_copy, progress=False, echo=lambda s: None)
+# ---------------------------------------------------------------- a second study from a hand-made extract
+#: the 2023 study's title (a book on other data must not carry it)
+REPORT_TITLE = yaml.safe_load((ROOT / "params" / "report-2023.yml").read_text(encoding="utf-8"))["study"]["title"]
+#: table titles that carry the focus year (Chapter Ⅲ); on a 2023 book none may say 2022
+FOCUS_TITLES = (
+    "사정지 작성 여부별 자립성과금",
+    "시도별 IAP 수립 현황",
+    "시도별 1인당 연간 상담횟수",
+    "종결 후 상담 여부별 환산 참여일수",
+)
+
+
+def page_text(path: Path) -> str:
+    """The visible text of a page (scripts, styles and tags removed, entities decoded)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", text, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+@pytest.fixture(scope="module")
+def handmade_book(work_copy, tmp_path_factory):
+    """The work copy rebuilt for a second study from a hand-made extract kept outside the project.
+
+    Built after the tests above (it replaces the copy's book), once for the tests below.
+    """
+    outside = tmp_path_factory.mktemp("agency")
+    extract = write_handmade_extract(outside / "추출자료-2020-2023")
+    params = handmade_params(outside / "study-2020-2023.yml", extract, ROOT / "params" / "report-2023.yml")
+    # undo the failing cell of test_failing_notebook_keeps_the_last_good_book
+    shutil.copy(ROOT / "notebooks" / "31_infrastructure.ipynb", work_copy / "notebooks" / "31_infrastructure.ipynb")
+    lines: list[str] = []
+    try:
+        log = build(params, root=work_copy, progress=False, echo=lines.append)
+    except Exception as exc:  # re-raised by each test below (a failure there, not a setup error)
+        return {"error": exc, "echo": lines}
+    pages = {
+        str(p.relative_to(work_copy / "_build" / "html").with_suffix("")): page_text(p)
+        for p in (work_copy / "_build" / "html").rglob("*.html")
+    }
+    return {"error": None, "log": log, "echo": lines, "pages": pages, "extract": extract}
+
+
+def built(book: dict) -> dict:
+    if book["error"] is not None:
+        raise book["error"]
+    return book
+
+
+def test_second_study_builds_from_a_handmade_extract_outside_the_project(handmade_book):
+    handmade_book = built(handmade_book)
+    log, pages = handmade_book["log"], handmade_book["pages"]
     assert log["status"] == "ok"
-    page = (work_copy / "_build" / "html" / "notebooks" / "33_stage_outcomes.html").read_text(encoding="utf-8")
-    assert "2023" in page
-    cover = (work_copy / "_build" / "html" / "book" / "index.html").read_text(encoding="utf-8")
-    assert spec["study"]["title"] in cover and spec["study"]["copyright"] in cover
+    assert log["parameters"]["focus_year"] == FOCUS_YEAR == 2023
+    assert log["parameters"]["daily_rates"] == RATES_2023
+    assert log["parameters"]["extract_format"] is None  # CSV and XLSX side by side
+    assert not handmade_book["extract"].is_relative_to(ROOT)
+    cover = pages["book/index"]
+    assert TITLE in cover and "2025" in cover
+    tests = pages["notebooks/34_outcome_tests"]
+    assert "2023년 사정지 작성 여부별 자립성과금" in tests
+    assert "시장진입형 61,000원" in tests  # the study's own 2023 rates
+
+
+def test_second_study_warns_and_notes_that_infrastructure_data_stop_before_the_focus_year(handmade_book):
+    handmade_book = built(handmade_book)
+    warned = [ln for ln in handmade_book["echo"] if "2022년" in ln and "2023년" in ln and "표 Ⅲ-1" in ln]
+    assert len(warned) == 1, handmade_book["echo"]
+    assert "infrastructure" in warned[0]
+    page = handmade_book["pages"]["notebooks/31_infrastructure"]
+    assert "인프라 입력 자료의 연도별 값은 2012–2022년으로, 기준연도 2023년의 값은 아직 없습니다" in page
+
+
+def test_second_study_pages_make_no_claim_of_the_2023_study(handmade_book):
+    pages = built(handmade_book)["pages"]
+    about_the_tool = {"book/changelog", "book/extending"}
+    synthetic = sorted(k for k, t in pages.items() if "합성" in t and k not in about_the_tool)
+    assert not synthetic
+    assert not sorted(k for k, t in pages.items() if REPORT_TITLE in t)
+    stale = sorted(k for k, t in pages.items() for title in FOCUS_TITLES if f"2022년 {title}" in t)
+    assert not stale
 
 
 def test_notebooks_publish_only_glued_values(built_book):

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from jahwal import vocab
 from jahwal.analysis import infrastructure as infra_analysis
 from jahwal.analysis import outcomes, stages
 from jahwal.analysis.calibration import TOL
@@ -61,7 +62,7 @@ def ex(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tests22(ex):
-    return outcomes.outcome_tests(ex, 2022)
+    return outcomes.outcome_tests(ex, 2022, threshold=10)
 
 
 # ---------------------------------------------------------------- suppression
@@ -130,7 +131,7 @@ def test_labels_and_titles():
     with pytest.raises(ValueError):
         ch3_outcomes.comparison_title("표 Ⅲ-99")
     # every report table of section 4 has a display function
-    assert [t for t, *_ in outcomes.COMPARISONS] == [
+    assert [t for t, *_ in vocab.COMPARISONS] == [
         "표 Ⅲ-9",
         "표 Ⅲ-10",
         "표 Ⅲ-11",
@@ -140,7 +141,7 @@ def test_labels_and_titles():
         "표 Ⅲ-17",
         "표 Ⅲ-19",
     ]
-    assert [d for *_, d in outcomes.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
+    assert [d for *_, d in vocab.COMPARISONS if d] == ["표 Ⅲ-14", "표 Ⅲ-16", "표 Ⅲ-18", "표 Ⅲ-20"]
 
 
 def test_days_table_hand_computed():
@@ -340,10 +341,80 @@ def test_stage_summary_names_published_provinces(ex):
     assert s["intake_first"] == 40278 and s["intake_last"] == 51183
 
 
+def _stage_tables(ex):
+    """Every Chapter Ⅲ stage table as the stage page publishes it, with its ledger spec."""
+    out = {
+        "tab-fig-III-11": (ch3_stages.intake_assessment_table(ex, 10, 2022), None),
+        "tab-III-3": (ch3_stages.assessment_by_province_table(ex, 2022, 10), 2022),
+        "tab-III-4": (ch3_stages.plan_status_table(ex, "iap_status", 10, 2022), None),
+        "tab-III-5": (ch3_stages.iap_by_province_table(ex, 2022, 10), 2022),
+        "tab-III-6": (ch3_stages.plan_status_table(ex, "isp_status", 10, 2022), None),
+        "tab-III-7": (ch3_stages.counselling_by_year_table(ex, 10, 2022), None),
+        "tab-III-8": (ch3_stages.counselling_by_province_table(ex, 2022, 10), 2022),
+        "tab-fig-III-14": (ch3_stages.post_closure_table(ex, 10, 2022), None),
+        "tab-III-S1": (ch3_stages.funnel_table(ex, 10, 2022), None),
+    }
+    return {k: (df, ch3_stages.ledger_spec(k, df, y)) for k, (df, y) in out.items()}
+
+
+def test_linked_stage_tables_are_protected_jointly(ex):
+    """The issue's example after the fix: 2019 IAP 미수립 (3, 표 Ⅲ-4) cannot be worked out from any table."""
+    from jahwal.display import book_cells
+    from jahwal.display.attack import check
+    from jahwal.display.ledger import Ledger
+    from jahwal.display.nb import Count, Table
+
+    tables = _stage_tables(ex)
+    s1 = tables["tab-III-S1"][0].set_index("연도")
+    t4 = tables["tab-III-4"][0].set_index("연도")
+    assert t4.loc["2019", "미수립(명)"] == SUPPRESSED and t4.loc["2019", "시스템 미입력(명)"] == 27870  # 표 Ⅲ-4
+    # 표 Ⅲ-S1 printed the 2019 수립 count before; now it hides it with 표 Ⅲ-4
+    assert s1.loc["2019", "IAP 수립"] == SUPPRESSED and s1.loc["2020", "IAP 수립"] == SUPPRESSED
+    assert s1.loc["2019", "초기상담"] == 40278  # 그림 Ⅲ-12's intake stays published
+    summary = ch3_stages.stage_summary(ex, 2022, 10)
+    payloads = [Table(df, key, ledger=spec).payload() for key, (df, spec) in tables.items()]
+    payloads += [
+        Count(f"ch33_{k}", summary[k], population=book_cells.POPULATION, by=by).payload()
+        for k, by in ch3_stages.stage_count_cells(summary).items()
+    ]
+    led = Ledger.from_payloads(payloads)
+    res = check(led, 10)
+    assert res.ok, res.messages()
+    assert led.conflicts == []
+    iap_not = {
+        iv.key.get("연도"): iv for iv in res.intervals if iv.key.get("IAP") == "미수립" and iv.key.get("시도") is None
+    }
+    assert iap_not["2019"].low == 0 and iap_not["2019"].high == 3 + 12405  # 미수립 + 수립 of 표 Ⅲ-4, 2019
+    # the plan behind the tables: three primary cells (표 Ⅲ-4 2019/2020 미수립, 표 Ⅲ-6 2019 수립) and their complements
+    plan = book_cells.book_plan(ex, 2022, 10)
+    assert sorted((k.get("연도"), k.get("IAP") or k.get("ISP")) for k in plan.primary) == [
+        ("2019", "미수립"),
+        ("2019", "수립"),
+        ("2020", "미수립"),
+    ]
+
+
+def test_calibration_appendix_withholds_what_the_chapters_hide(ex):
+    from jahwal.analysis import calibration
+    from jahwal.display import book_cells
+
+    r = calibration.calibration_report(ex, REF, hidden=book_cells.hidden_predicate(ex, 2022, 10))
+    d = r["detail"]
+    hidden = d[d["계산 값"].astype(str) == SUPPRESSED]
+    assert set(hidden["항목"]) >= {"2019년 IAP 미수립", "2019년 IAP 수립", "2020년 IAP 미수립", "2019년 ISP 수립"}
+    assert (hidden[["차이", "통과"]].astype(str) == SUPPRESSED).all().all()
+    assert r["n_hidden"] == len(hidden) and r["n_checks"] + r["n_hidden"] == len(d)
+    # no extract value of 1 … 9 persons is left in the comparisons of person counts
+    count_figures = ["그림 Ⅲ-11", "그림 Ⅲ-12", "표 Ⅲ-3", "표 Ⅲ-4", "표 Ⅲ-5", "표 Ⅲ-6"]
+    counts = d[d["표·그림"].isin(count_figures) & (d["계산 값"].astype(str) != SUPPRESSED)]
+    assert len(counts) > 50
+    assert not pd.to_numeric(counts["계산 값"]).between(1, 9).any()
+
+
 # ---------------------------------------------------------------- 표 Ⅲ-9 to Ⅲ-20
 def test_tab_III_9_to_20_groups_and_t(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
-    for tid, *_ in outcomes.COMPARISONS:
+    for tid, *_ in vocab.COMPARISONS:
         t = ch3_outcomes.outcome_table(tests22, tid)
         g = pub[pub["figure_id"] == tid]
         mean_col = [c for c in t.columns if c.startswith("연평균")][0]
@@ -363,7 +434,7 @@ def test_tab_III_9_to_20_groups_and_t(tests22):
 def test_tab_III_14_16_18_20_participation_days(tests22):
     pub = ref("tab_III_09_20_outcome_tests.csv")
     rates = ref("daily_rates.csv").set_index("unit_type")["daily_wage_won"].to_dict()
-    for wage_table, days_table in [(t, d) for t, *_, d in outcomes.COMPARISONS if d]:
+    for wage_table, days_table in [(t, d) for t, *_, d in vocab.COMPARISONS if d]:
         t = ch3_outcomes.days_table(tests22, days_table, rates)
         for i, performed in ((0, True), (1, False)):
             wage = pub[(pub["figure_id"] == wage_table) & (pub["performed"] == performed)]["mean"].iloc[0]

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 
 from conftest import tiny_frames, write_extract
-from jahwal import cli
+from jahwal import cli, vocab
+from jahwal.errors import Problem
 from jahwal.inputs import contract
-from jahwal.inputs.contract import TABLES, ContractError, Problem
+from jahwal.inputs.contract import TABLES, ContractError
 
 # what the tiny extract (tests/conftest.py) gives after the first-entry rule
 EXPECTED_BASE_IDS = ["B1", "B3", "B2", "B4", "B6"]  # sorted by year, person
@@ -146,8 +147,8 @@ def test_xlsx_of_a_real_user_excel_dates_and_float_numbers(tmp_path):
     ws.cell(3, col["참여일"]).value = 44571
     ws.cell(3, col["참여일"]).number_format = "General"
     ws.cell(3, col["연도"]).value = "2022"
-    # row 4 (B3): the date as text in the dotted Korean style
-    ws.cell(4, col["참여일"]).value = "2022.03.02"
+    # row 4 (B3): the date as text, written as the contract asks
+    ws.cell(4, col["참여일"]).value = "2022-03-02"
     wb.save(path)
     cells = [c.value for c in openpyxl.load_workbook(path).active[2]]
     assert isinstance(cells[col["연도"] - 1], (int, float))
@@ -185,8 +186,8 @@ def test_province_short_long_and_renamed_forms(tiny_extract):
     ex = contract.load_extract(tiny_extract(edit=edit))
     by_id = dict(zip(ex.participants["base_id"], ex.participants["province"]))
     assert by_id == {"B1": "강원", "B2": "충북", "B3": "세종", "B4": "전북", "B6": "제주"}
-    assert set(contract.PROVINCES) == set(contract.CODES["province"])
-    assert len(contract.PROVINCES) == 17
+    assert set(vocab.PROVINCES) == set(vocab.CODES["province"])
+    assert len(vocab.PROVINCES) == 17
 
 
 def test_unknown_province(tiny_extract):
@@ -587,7 +588,7 @@ def test_tables_overview_and_code_lists():
     assert ov["열 수"].tolist() == [18, 9, 3, 5]
     assert "participants.csv / 참여자.csv" in ov.loc[0, "파일 이름"]
     codes = contract.code_lists().set_index("영문 이름")
-    assert len(codes) == len(contract.CODES)
+    assert len(codes) == len(vocab.CODES)
     assert codes.loc["iap_status", "허용 값"] == "수립, 미수립, 시스템 미입력"
     assert codes.loc["isp_status", "허용 값"] == "수립, 시스템 미입력"
     assert "서울(서울특별시)" in codes.loc["province", "허용 값"]

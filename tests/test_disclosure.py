@@ -57,9 +57,10 @@ def write_nb(folder: Path, name: str, cells: list[tuple[str, str, list]]) -> Pat
 PROVINCES = pd.DataFrame({"시도": ["서울", "부산", "제주", "계"], "인원": [412, 57, 3, 472]})
 
 
-def refused(paths, **kwargs) -> str:
+def refused(paths, threshold: int = 10, **kwargs) -> str:
+    """The gate's message for notebooks it refuses (threshold 10, the 2023 study's, unless given)."""
     with pytest.raises(DisclosureError) as exc:
-        check_notebooks(paths, **kwargs)
+        check_notebooks(paths, threshold=threshold, **kwargs)
     return str(exc.value)
 
 
@@ -90,7 +91,7 @@ def test_threshold_is_the_study_parameter(tmp_path):
     nb = write_nb(tmp_path, "t.ipynb", [("code", "", [table_output(PROVINCES, "tab-1", count_columns=["인원"])])])
     assert check_notebooks([nb], threshold=3)["tables"] == 1
     assert "4명 미만" in refused([nb], threshold=4)
-    assert "10명 미만" in refused([nb])  # default
+    assert "10명 미만" in refused([nb], threshold=10)
     with pytest.raises(ValueError, match="threshold"):
         check_notebooks([nb], threshold=0)
 
@@ -276,7 +277,7 @@ def test_clean_site_passes(tmp_path):
     html = site(tmp_path, Table(PROVINCES.assign(인원=[412, 57, 30, 499]), "tab-1")._repr_html_())
     (html / "tables").mkdir()
     PROVINCES.to_csv(html / "tables" / "tab-1.csv", index=False)
-    report = scan_html(html)
+    report = scan_html(html, threshold=10)
     assert report == {"pages": 2, "tables": 1, "downloads": 1, "problems": []}
 
 
@@ -285,7 +286,7 @@ def test_site_with_copied_notebook_or_sources(tmp_path):
     (html / "_sources" / "notebooks").mkdir(parents=True)
     (html / "notebooks" / "31_infrastructure.ipynb").write_text("{}", encoding="utf-8")
     with pytest.raises(DisclosureError) as exc:
-        scan_html(html)
+        scan_html(html, threshold=10)
     msg = str(exc.value)
     assert "notebooks/31_infrastructure.ipynb" in msg and "_sources" in msg
 
@@ -296,7 +297,7 @@ def test_site_with_pii_in_page_and_download(tmp_path):
     pd.DataFrame({"기관": ["가"], "전화": ["051-234-5678"]}).to_excel(html / "tables" / "tab-2.xlsx", index=False)
     pd.DataFrame({"person_id": ["p1"], "인원": [12]}).to_csv(html / "tables" / "tab-3.csv", index=False)
     with pytest.raises(DisclosureError) as exc:
-        scan_html(html)
+        scan_html(html, threshold=10)
     msg = str(exc.value)
     assert "notebooks/a.html: 휴대전화 번호" in msg
     assert "tables/tab-2.xlsx: 전화번호" in msg
@@ -309,7 +310,7 @@ def test_site_with_person_level_table_or_leaked_payload(tmp_path):
     rows = pd.DataFrame({"연령": range(61)}).to_html()
     html = site(tmp_path, rows + '<div data-mime="application/vnd.jahwal.table+json"></div>')
     with pytest.raises(DisclosureError) as exc:
-        scan_html(html)
+        scan_html(html, threshold=10)
     msg = str(exc.value)
     assert "행이 61개인 표" in msg and "notebook internals" in msg
     # the same rows inside a table marked statistic=False are allowed (e.g. a literature list)
@@ -317,7 +318,7 @@ def test_site_with_person_level_table_or_leaked_payload(tmp_path):
         tmp_path / "b",
         Table(pd.DataFrame({"문헌": [f"문헌 {i}" for i in range(61)]}), "tab-lit", statistic=False)._repr_html_(),
     )
-    assert scan_html(html2)["tables"] == 1
+    assert scan_html(html2, threshold=10)["tables"] == 1
 
 
 def test_html_tables_counts_data_rows_only():
@@ -351,10 +352,10 @@ def test_download_of_non_statistic_table_may_hold_participant_codes(tmp_path):
     html = site(tmp_path, Table(codes, "tab-IV-1", statistic=False)._repr_html_())
     (html / "tables").mkdir()
     codes.to_csv(html / "tables" / "tab-IV-1.csv", index=False)
-    assert scan_html(html)["downloads"] == 1
+    assert scan_html(html, threshold=10)["downloads"] == 1
     codes.to_csv(html / "tables" / "tab-IV-9.csv", index=False)  # no page marks it as non-statistic
     with pytest.raises(DisclosureError, match="tab-IV-9.csv: 개인 식별 열"):
-        scan_html(html)
+        scan_html(html, threshold=10)
 
 
 @pytest.mark.slow

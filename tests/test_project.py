@@ -32,13 +32,46 @@ def test_jupyter_book_is_pinned_below_2():
     assert jb == ["jupyter-book>=1.0.4,<2"]
 
 
+TEMPLATE = ROOT / "lib" / "jahwal" / "publish" / "templates" / "chapter.ipynb"
+
+
 def test_source_notebooks_have_no_outputs_and_a_parameters_cell():
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+    for path in [*sorted((ROOT / "notebooks").glob("*.ipynb")), TEMPLATE]:
         nb = json.loads(path.read_text(encoding="utf-8"))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"]
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path.name
         tags = [t for c in code for t in c.get("metadata", {}).get("tags", [])]
         assert tags.count("parameters") == 1, f"{path.name}: exactly one parameters cell"
+
+
+def _parameters_cell(path: Path) -> dict:
+    """The values a notebook's ``parameters`` cell assigns (literals only)."""
+    import ast
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", []))
+    source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    values = {}
+    for node in ast.parse(source).body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1, f"{path.name}: only assignments"
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+def test_notebook_parameters_equal_the_default_study_file():
+    """Every parameters cell repeats the 2023 study file's values (the defaults live in one place)."""
+    from jahwal.study.params import load_params
+    from jahwal.study.text import study_values
+
+    params = load_params(ROOT / "params" / "report-2023.yml", root=ROOT, check_paths=False)
+    study = {**params.notebook_values(), **study_values(params)}
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cell = _parameters_cell(path)
+        unknown = sorted(set(cell) - set(study))
+        assert not unknown, f"{path.name}: parameters not in the study file: {unknown}"
+        differ = {k: (v, study[k]) for k, v in cell.items() if v != study[k]}
+        assert not differ, f"{path.name}: notebook default ≠ params/report-2023.yml: {differ}"
+    assert _parameters_cell(ROOT / "notebooks" / "34_outcome_tests.ipynb")["focus_year"] == 2022
 
 
 def test_toc_mirrors_the_report_chapters():

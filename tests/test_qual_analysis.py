@@ -22,6 +22,7 @@ from jahwal.qual import (
     reporting_unit,
     representative_quotes,
     side_by_side,
+    theme_section,
     theme_table,
 )
 from jahwal.qual.keywords import distinctive_terms, nouns, theme_terms, top_nouns
@@ -64,13 +65,14 @@ def test_reporting_unit_keeps_codes_above_the_level(corpus):
 
 def test_theme_table_IV_3_has_report_counts(corpus):
     t = theme_table(corpus, "practitioners", top_id="P3")
-    assert t.columns.tolist() == ["대주제", "하위주제", "코드", "인용 수", "참여자 수", "회기 수"]
+    assert t.columns.tolist() == ["대주제", "하위주제", "코드", "인용 수", "참여자 수"]
+    assert theme_table(corpus, "practitioners", top_id="P3", sessions=True).columns[-1] == "회기 수(가정)"
     assert t.iloc[0].tolist()[:4] == ["(영역 전체)", "", "", 29]
     row = t[t["대주제"] == "참여주민의 자립 및 자활 역량의 개발과 강화"].iloc[0]
     assert (row["인용 수"], row["참여자 수"]) == (20, 12)
     assert t["코드"].str.startswith("– ").sum() == 4  # 세부코드 rows of 표 Ⅳ-3 that carry quotes
-    r9 = theme_table(corpus, "residents", top_id="R9")
-    assert r9["인용 수"].tolist() == [5]  # 표 Ⅳ-9: quotes are not split by factor
+    r9 = theme_table(corpus, "residents", top_id="R9", content_level="코드")
+    assert r9["인용 수"].tolist() == [5, None, None, None, None]  # 표 Ⅳ-9: quotes are not split by factor
     with pytest.raises(ValueError, match="not in the codebook"):
         theme_table(corpus, "residents", top_id="P3")
 
@@ -114,7 +116,15 @@ def test_representative_quotes_rule(corpus, tiny):
 
 def test_participant_tables_and_profiles_IV_1_IV_6(corpus):
     p = participant_table(corpus, "practitioners")
-    assert p.columns.tolist() == ["참여자", "보고서 표기", "성별", "연령", "담당업무", "자활사례관리 경력", "회기"]
+    assert p.columns.tolist() == [
+        "참여자",
+        "보고서 표기",
+        "성별",
+        "연령",
+        "담당업무",
+        "자활사례관리 경력",
+        "회기(가정)",
+    ]  # assignment assumed
     r = participant_table(corpus, "residents")
     assert "담당업무" not in r.columns and "자활사례관리 참여기간" in r.columns and len(r) == 25
     prof = participant_profile(corpus, ["practitioners", "residents"]).set_index(["group", "attribute", "category"])
@@ -191,7 +201,7 @@ def test_display_tables_and_domains(corpus):
     prof = profile_table(participant_profile(corpus, ["practitioners", "residents"]))
     women = prof[(prof["구분"] == "성별") & (prof["범주"] == "여")].iloc[0]
     assert (women["실무자(명)"], women["주민(명)"]) == (17, 18)
-    lim = theme_table(corpus, "residents", domain="limits")
+    lim = theme_table(corpus, "residents", domain="limits", content_level="코드")
     assert lim["인용 수"].iloc[0] == 13 and len(lim) == 7  # 표 Ⅳ-10: domain row + F1–F6
     assert theme_table(corpus, "practitioners", domain="limits").empty
     with pytest.raises(ValueError, match="unknown domain"):
@@ -219,3 +229,150 @@ def test_keyword_table_and_figures(corpus):
     assert figs[0].axes[0].get_ylabel() == "참여자 수(명)" and figs[1].axes[0].get_xlabel() == "참여자"
     for f in figs:
         matplotlib.pyplot.close(f)
+
+
+# ---------------------------------------------------------------- restored resident tables (표 Ⅳ-7–Ⅳ-11)
+RESIDENT_TABLES = {
+    "experience": "표 Ⅳ-7",
+    "outcomes": "표 Ⅳ-8",
+    "factors": "표 Ⅳ-9",
+    "limits": "표 Ⅳ-10",
+    "suggestions": "표 Ⅳ-11",
+}
+
+
+@pytest.mark.parametrize("domain", list(RESIDENT_TABLES))
+def test_resident_table_lists_every_content_item_and_counts_of_the_codebook(corpus, domain):
+    from jahwal.qual import code_tree
+
+    t = theme_table(corpus, "residents", domain=domain, content_level="코드")
+    tree = code_tree(corpus.subset("residents").codes)
+    codes = corpus.codes.set_index("code_id")
+    rows = tree[(tree["domain"] == domain)]
+    assert set(codes.loc[rows["code_id"], "table_id"]) == {RESIDENT_TABLES[domain]}
+    items = [x for cell in t["내용"] for x in cell.split("; ") if x]
+    assert items == rows.loc[rows["level"] == "코드", "name"].tolist()  # every content item, codebook order
+    themes = rows[rows["level"].isin(["대주제", "하위주제"])]["name"].tolist()
+    shown = [x for col in ("대주제", "하위주제") if col in t for x in t[col] if x and x != "(영역 전체)"]
+    assert sorted(shown) == sorted(themes)
+    freq = code_frequencies(corpus, "residents").set_index("name")
+    ref = pd.read_csv(QUAL / "reference_counts.csv", dtype=str, keep_default_na=False)
+    ref = ref[(ref["group"] == "residents") & (ref["kind"] == "code") & (ref["scope"] == "rolled")]
+    ref = dict(zip(ref["key"], ref["n_quotes"].astype(int)))
+    for _, r in t.iterrows():
+        name = r.get("하위주제") or r["대주제"]
+        if name == "(영역 전체)" or r["인용 수"] is None:
+            continue
+        assert r["인용 수"] == freq.at[name, "n_quotes"] and r["참여자 수"] == freq.at[name, "n_participants"]
+        cid = freq.at[name, "code_id"]
+        if cid in ref:
+            assert r["인용 수"] == ref[cid]  # the count the report's quotes give
+
+
+def test_outcome_table_lists_thirteen_items_and_factor_table_four_themes(corpus):
+    t8 = theme_table(corpus, "residents", domain="outcomes", content_level="코드")
+    assert sum(len(c.split("; ")) for c in t8["내용"] if c) == 13  # 표 Ⅳ-8 lists 13 outcome items
+    t9 = theme_table(corpus, "residents", domain="factors", content_level="코드")
+    assert t9["대주제"].tolist()[1:] == ["수평적 관계형성", "신뢰관계 구축", "강점 발굴 및 서비스 지원", "맞춤형 지원"]
+    assert t9["인용 수"].tolist() == [5, None, None, None, None]  # 표 Ⅳ-9 counts only the whole domain
+
+
+def test_code_counts_reconcile_the_numbers_the_book_prints(corpus):
+    from jahwal.qual import code_counts
+
+    counts = code_counts(corpus, ["practitioners", "residents"]).set_index(["group", "level"])
+    # the 74 practitioner codes: entries at level 코드 (3 purposes + 71 items, report 표 Ⅳ-2–Ⅳ-5)
+    assert counts.at[("practitioners", "코드"), "n_entries"] == 74
+    # the 78 practitioner entries that carry a quote directly: 73 codes, 4 sub-codes, 1 theme
+    assert counts.at[("practitioners", "(전체)"), "n_with_quotes"] == 78
+    assert [counts.at[("practitioners", lv), "n_with_quotes"] for lv in ("코드", "세부코드", "대주제")] == [73, 4, 1]
+    # all 213 codebook rows, every level of both groups
+    total = counts.xs("(전체)", level="level")["n_entries"].sum()
+    assert total == 213 == len(pd.read_csv(QUAL / "codebook.csv"))
+    assert counts.at[("residents", "코드"), "n_with_quotes"] == 0
+
+
+def _other_corpus():
+    """A small codebook of another year: its own domains, names and descriptions."""
+    c = example_corpus()
+    c.codes["description"] = [
+        "새 해의 참여자들은 일과 삶의 균형을 가장 큰 변화로 말합니다.",
+        "쉬는 날이 생김",
+        "",
+        "가족과 보내는 시간",
+    ]
+    c.codes["name"] = ["새 성과", "여가의 회복", "휴식", "가족 시간"]
+    return c
+
+
+def test_a_different_codebook_brings_its_own_text_and_no_2023_sentence(corpus):
+    from jahwal.qual import group_values, theme_section
+
+    sec = theme_section(_other_corpus(), "practitioners", "outcomes")
+    assert sec["intro"].startswith("새 해의 참여자들은") and "**여가의 회복**: 쉬는 날이 생김" in sec["intro"]
+    assert sec["title"] == "새 성과" and sec["n_quotes"] == 4
+    old = [d for d in corpus.codes["description"] if len(d) > 8]
+    assert not any(d in sec["intro"] for d in old)
+    values, _ = group_values(_other_corpus(), "practitioners", level="대주제")
+    assert values["top_outcome"] == "여가의 회복" and values["domain_names"] == "성과"
+    text = " ".join(str(v) for v in values.values())
+    assert not any(name in text for name in corpus.codes["name"] if len(name) > 4)
+
+
+def test_chapter_iv_pages_keep_no_theme_prose_of_their_own(corpus):
+    import json
+
+    pages = Path(__file__).resolve().parents[1] / "notebooks"
+    text = ""
+    for name in ("42_practitioners", "43_residents"):
+        nbk = json.loads((pages / f"{name}.ipynb").read_text(encoding="utf-8"))
+        text += "".join(c["source"] for c in nbk["cells"] if c["cell_type"] == "markdown")
+    assert "2023년 연구의" not in text
+    roots = corpus.codes[corpus.codes["parent_id"] == ""]
+    assert not any(d[:20] in text for d in roots["description"])
+    assert all(theme_section(corpus, g, d)["intro"] for g, d in [("practitioners", "purpose"), ("residents", "limits")])
+
+
+def test_keywords_resting_on_one_occurrence_are_not_characteristic(corpus):
+    from jahwal.qual.keywords import keyword_table, themes_without_keywords
+    from jahwal.study.params import NotebookParameters
+
+    min_n = NotebookParameters().keyword_min_n
+    assert min_n == 2
+    terms = theme_terms(corpus, "practitioners", level="대주제")
+    loose = distinctive_terms(terms, top=5)
+    assert "누룽지" in loose["term"].tolist()  # seen once, ranked high without a floor
+    kept = distinctive_terms(terms, top=5, min_n=min_n)
+    assert (kept["n"] >= min_n).all() and "누룽지" not in kept["term"].tolist()
+    table = keyword_table(terms, top=5, min_n=min_n)
+    assert "누룽지" not in " ".join(table["특징어"])
+    assert themes_without_keywords(terms, min_n=min_n) == int((table["특징어"] == "").sum())
+
+
+def test_residents_page_run_on_another_codebook_shows_only_its_own_text(corpus, tmp_path):
+    """Notebook 43 executed on a changed codebook: its texts appear, no 2023 theme sentence does."""
+    import papermill as pm
+
+    from jahwal.qual import write_native
+
+    root = Path(__file__).resolve().parents[1]
+    other = corpus.subset("residents")
+    codes = other.codes.copy()
+    # 2023 descriptions (leaving out those that are part of a theme name, which the tables still show)
+    old = [d for d in codes["description"] if len(d) > 8 and not any(d in n for n in codes["name"])]
+    codes["description"] = [f"다른 해의 설명 {cid}" for cid in codes["code_id"]]
+    other = replace(other, codes=codes)
+    folder = write_native(other, tmp_path / "qual")
+    out = tmp_path / "43.ipynb"
+    pm.execute_notebook(
+        str(root / "notebooks" / "43_residents.ipynb"),
+        str(out),
+        cwd=str(root),
+        progress_bar=False,
+        parameters={"qual_path": str(folder), "qual_groups": ["practitioners", "residents"]},
+    )
+    import json
+
+    shown = json.dumps(json.loads(out.read_text(encoding="utf-8")), ensure_ascii=False)
+    assert "다른 해의 설명 R8" in shown and "다른 해의 설명 R9.E2" in shown
+    assert not any(d in shown for d in old)

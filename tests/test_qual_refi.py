@@ -412,3 +412,117 @@ def test_bad_native_rows_are_named(tmp_path):
     with pytest.raises(QualDataError) as err:
         read_native(tmp_path / "q")
     assert "segments.csv 3행, 열 'code_ids': 코드북에 없는 코드 'P9.9' / unknown code" in str(err.value)
+
+
+# ---------------------------------------------------------------- what an import keeps
+def _kept_project(tmp_path, *, extra_set: bool = True, case_refs: bool = True, name: str = "kept.qdpx"):
+    """A MAXQDA-style project (braced upper-case GUIDs) with a 연령 Integer variable and a non-group set."""
+    text = "\n".join(LINES) + "\n"
+    qde, files, g = _project(
+        ns_open='xmlns="urn:QDA-XML:project:1.0"',
+        ns_close="Project",
+        pre="",
+        origin="MAXQDA 24",
+        text=text,
+        positions=_positions(text),
+        style="braces",
+        case_refs=case_refs,
+    )
+    qde = qde.replace('name="age" typeOfVariable="Integer"', 'name="연령" typeOfVariable="Integer"')
+    qde = qde.replace('name="fgi" origin=', 'name="2023 초점집단" creatingUserGUID="{}" origin='.format(g["user"]))
+    if extra_set:
+        g["set2"] = gid("braces")
+        qde = qde.replace(
+            "</Sets>",
+            f'<Set guid="{g["set2"]}" name="중요 사례"><Description>다시 볼 것</Description>'
+            f'<MemberCode targetGUID="{g["ca"]}"/><MemberSource targetGUID="{g["src"]}"/></Set></Sets>',
+        )
+    path = make_qdpx(tmp_path / name, qde, {k: v.encode("utf-8") for k, v in files.items()})
+    return path, g
+
+
+def _qde(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("project.qde").decode("utf-8")
+
+
+def test_every_set_is_kept_and_the_summary_says_which_became_groups(tmp_path):
+    path, g = _kept_project(tmp_path)
+    c = read_qdpx(path)
+    sets = {s["name"]: s for s in c.exchange["sets"]}
+    assert sets["중요 사례"]["group"] == "" and sets["group:practitioners"]["group"] == "practitioners"
+    code_id = c.codes.set_index("name").at["자신감", "code_id"]
+    assert (sets["중요 사례"]["codes"], sets["중요 사례"]["sources"]) == ([code_id], ["면접1"])
+    assert any("'group:practitioners' → 집단 'practitioners'" in n for n in c.notes)
+    assert any("'중요 사례'은 집단이 아니며 자료로 보존" in n and "set kept as data" in n for n in c.notes)
+    # written back with its GUID, description and members, and read again the same way
+    out = write_qdpx(c, tmp_path / "back.qdpx")
+    xml = _qde(out)
+    assert f'<Set guid="{g["set2"]}" name="중요 사례">' in xml and "<Description>다시 볼 것</Description>" in xml
+    assert f'<MemberCode targetGUID="{g["ca"]}" />' in xml
+    assert f'<Set guid="{g["set"]}" name="group:practitioners">' in xml
+    assert read_qdpx(out).exchange["sets"] == c.exchange["sets"]
+
+
+def test_import_summary_names_sets_and_counts_participants(tmp_path, capsys):
+    path, _ = _kept_project(tmp_path, case_refs=False)
+    assert main(["import", str(path), "--out", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "set became group 'practitioners'" in out and "'중요 사례'" in out
+    assert "참여자 2명을 읽었습니다" in out
+    row = read_native(tmp_path / "out").summary().set_index("group").loc["practitioners"]
+    assert row["n_participants"] == 2
+
+
+def test_participants_without_source_refs_are_counted_in_their_group(tmp_path):
+    path, _ = _kept_project(tmp_path, case_refs=False)
+    c = read_qdpx(path)
+    assert c.participants["group"].tolist() == ["practitioners", "practitioners"]
+    assert c.summary().set_index("group").at["practitioners", "n_participants"] == 2
+
+
+def test_case_variables_keep_their_refi_type(tmp_path):
+    path, g = _kept_project(tmp_path)
+    c = read_qdpx(path)
+    age = c.participants.set_index("participant_id")["연령"]
+    assert str(age.dtype) == "Int64" and age.to_dict() == {"P01": 41, "P02": 35}
+    xml = _qde(write_qdpx(c, tmp_path / "back.qdpx"))
+    assert f'<Variable guid="{g["vage"]}" name="연령" typeOfVariable="Integer" />' in xml
+    assert "<IntegerValue>41</IntegerValue>" in xml
+    # through the native folder as well
+    back = read_native(write_native(c, tmp_path / "native"))
+    assert str(back.participants["연령"].dtype) == "Int64"
+    assert back.participants.set_index("participant_id").at["P02", "연령"] == 35
+
+
+def test_original_guids_and_project_name_are_written_back(tmp_path):
+    path, g = _kept_project(tmp_path)
+    original = _qde(path)
+    for route in ("direct", "native"):
+        c = read_qdpx(path)
+        if route == "native":  # import to a folder, export from it (the command line's way)
+            c = read_native(write_native(c, tmp_path / "native", overwrite=True))
+        xml = _qde(write_qdpx(c, tmp_path / f"{route}.qdpx"))
+        assert '<Project xmlns="urn:QDA-XML:project:1.0" name="2023 초점집단"' in xml, route
+        assert f'creatingUserGUID="{g["user"]}"' in xml
+        for key in ("user", "cat", "ca", "cb", "vage", "k1", "k2", "src", "set", "s1", "s2", "s3", "c1", "c2", "c3"):
+            assert f'"{g[key]}"' in original and f'"{g[key]}"' in xml, (route, key)
+        assert "{" not in xml.split("plainTextPath=")[1].split(" ")[0]  # file names stay plain
+        again = read_qdpx(tmp_path / f"{route}.qdpx")
+        assert again.name == "2023 초점집단"
+        for name, table in c.canonical().items():
+            pd.testing.assert_frame_equal(table, again.canonical()[name], obj=name)
+
+
+def test_missing_source_is_reported_once(tmp_path):
+    path, g = _kept_project(tmp_path)
+    with zipfile.ZipFile(path) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+    # a case also points to one of the missing source's selections
+    qde = qde.replace("</Case>", f'<SelectionRef targetGUID="{g["s1"]}"/></Case>', 1)
+    bad = make_qdpx(tmp_path / "bad.qdpx", qde, {})
+    with pytest.raises(QualDataError) as err:
+        read_qdpx(bad)
+    msg = str(err.value)
+    assert "문제 1건 / 1 problem(s)" in msg and "source file missing" in msg
+    assert "<Set" not in msg and "unknown selection" not in msg and "unknown source" not in msg

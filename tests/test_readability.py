@@ -152,15 +152,7 @@ DEVELOPER_PAGES = {"93_methods.html", "extending.html", "changelog.html", "liter
 ALLOWED = re.compile(r"n\.d|e\.g|i\.e|www\..*|.*\.(kr|com|org|net)|[a-z_]+\.(csv|xlsx|parquet)")
 #: pages whose prose belongs to the restructuring of chapters Ⅱ and Ⅳ (issue 15 leaves them to it);
 #: remove a page from here once its prose names no code
-PENDING = {
-    "notebooks/21_evidence_map.html": {
-        "data/literature/matrix.csv",
-        "data/literature/vocabulary.csv",
-        "jahwal.inputs.literature",
-    },
-    "notebooks/42_practitioners.html": {"qual.representative_quotes"},
-    "notebooks/43_residents.html": {"qual.representative_quotes"},
-}
+PENDING: dict[str, set[str]] = {}
 
 
 def reader_text(html: str) -> str:

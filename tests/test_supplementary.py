@@ -66,7 +66,7 @@ def test_bad_cut_points(cuts, message):
 # ---------------------------------------------------------------- stratified
 def test_stratified_tests_equal_compare_groups_within_each_stratum():
     d = _toy()
-    res = supplementary.stratified_tests(d, "unit_type", comparisons=ONE).set_index("stratum")
+    res = supplementary.stratified_tests(d, "unit_type", comparisons=ONE, threshold=10).set_index("stratum")
     assert list(res.index) == ["시장진입형", "근로유지형"]  # code-list order
     for s in res.index:
         direct = compare_groups(d[d["unit_type"] == s], "y", "group_x").iloc[0]
@@ -87,7 +87,7 @@ def test_small_strata_are_suppressed():
     assert bool(res.loc["청년자립도전", "suppressed"]) and np.isnan(res.loc["청년자립도전", "diff"])
     assert not res.loc["시장진입형", "suppressed"]
     with pytest.raises(ValueError, match="no column"):
-        supplementary.stratified_tests(d, "nonexistent", comparisons=ONE)
+        supplementary.stratified_tests(d, "nonexistent", comparisons=ONE, threshold=10)
 
 
 def test_stratified_table_suppresses_with_secondary_cells_per_comparison():
@@ -135,7 +135,7 @@ def test_design_matrix_keeps_missing_as_a_level():
 
 def test_adjusted_effects_agree_with_least_squares():
     d = _toy(seed=3)
-    r = supplementary.adjusted_effects(d, covariates=["unit_type"], comparisons=ONE).iloc[0]
+    r = supplementary.adjusted_effects(d, covariates=["unit_type"], comparisons=ONE, threshold=10).iloc[0]
     # raw difference = difference of means
     m = d.groupby("group_x")["y"].mean()
     assert r["raw_diff"] == pytest.approx(m["수행"] - m["미수행"])
@@ -161,9 +161,9 @@ def test_adjusted_effects_suppress_small_groups():
 # ---------------------------------------------------------------- on a synthetic extract
 def test_supplementary_analyses_on_a_small_extract(small_data):
     assert {"participation_band", "unit_type", "group_assessment"} <= set(small_data.columns)
-    by_unit = supplementary.stratified_tests(small_data, "unit_type")
-    by_band = supplementary.stratified_tests(small_data, "participation_band", cuts=[0, 12, 36, 60])
-    adjusted = supplementary.adjusted_effects(small_data)
+    by_unit = supplementary.stratified_tests(small_data, "unit_type", threshold=10)
+    by_band = supplementary.stratified_tests(small_data, "participation_band", cuts=[0, 12, 36, 60], threshold=10)
+    adjusted = supplementary.adjusted_effects(small_data, threshold=10)
     assert len(by_unit) == 8 * by_unit["stratum"].nunique()
     shown = by_unit[~by_unit["suppressed"]]
     assert (shown[["n1", "n2"]].min(axis=1) >= 10).all()
@@ -177,9 +177,9 @@ def test_supplementary_analyses_on_a_small_extract(small_data):
     assert 0 <= s["n_adjusted_sign_kept"] <= s["n_adjusted"] <= 8
     # every count published in the display tables is 0 or at least 10
     for t in (
-        ch3_supplementary.stratified_table(by_unit, "unit_type", {"시장진입형": 58660}),
-        ch3_supplementary.stratified_table(by_band, "participation_band"),
-        ch3_supplementary.adjusted_table(adjusted),
+        ch3_supplementary.stratified_table(by_unit, "unit_type", {"시장진입형": 58660}, 10),
+        ch3_supplementary.stratified_table(by_band, "participation_band", None, 10),
+        ch3_supplementary.adjusted_table(adjusted, 10),
     ):
         counts = pd.to_numeric(pd.concat([t["인원(수행)"], t["인원(미수행)"]]), errors="coerce").dropna()
         assert not counts.between(1, 9).any()
@@ -189,9 +189,9 @@ def test_figures_have_korean_titles(small_data):
     from jahwal.display.figures import set_theme
 
     set_theme()
-    by_unit = supplementary.stratified_tests(small_data, "unit_type")
+    by_unit = supplementary.stratified_tests(small_data, "unit_type", threshold=10)
     fig = ch3_supplementary.forest_figure(by_unit, "unit_type")
     assert "사업단 유형" in fig._suptitle.get_text()
     assert fig.axes[0].get_xlabel() == "Hedges' g"
-    fig2 = ch3_supplementary.adjusted_figure(supplementary.adjusted_effects(small_data))
+    fig2 = ch3_supplementary.adjusted_figure(supplementary.adjusted_effects(small_data, threshold=10))
     assert "보정" in fig2._suptitle.get_text()

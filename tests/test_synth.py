@@ -50,7 +50,7 @@ def test_extract_satisfies_the_contract_and_has_korean_headers(tmp_path):
 
 @pytest.mark.slow
 def test_calibration_passes_at_scale_1(default_extract):
-    cal = calibration.calibrate(default_extract, REF)
+    cal = calibration.calibrate(default_extract, REF, focus_year=2022)
     failed = cal[~cal["pass"]]
     assert failed.empty, failed.to_string()
     # every kind of published figure is compared
@@ -84,7 +84,7 @@ def test_calibration_detects_a_wrong_reference(default_extract, tmp_path):
     t = pd.read_csv(ref / "tab_III_07_counselling_by_year.csv")
     t.loc[t["year"] == 2021, "mean"] = 6.5
     t.to_csv(ref / "tab_III_07_counselling_by_year.csv", index=False)
-    cal = calibration.calibrate(default_extract, ref)
+    cal = calibration.calibrate(default_extract, ref, focus_year=2022)
     bad = cal[~cal["pass"]]
     assert list(bad["item"]) == ["2021년 평균값"] and list(bad["figure_id"]) == ["표 Ⅲ-7"]
     with pytest.raises(calibration.CalibrationError, match="표 Ⅲ-7"):

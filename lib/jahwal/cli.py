@@ -1,4 +1,4 @@
-"""The ``jahwal`` command: build, validate, synth, audit, new-chapter, qual, lit."""
+"""The ``jahwal`` command: build, validate, synth, audit, new-chapter, qual, lit, pdf, browser, snapshot."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from jahwal.errors import JahwalError
 def _build(args: argparse.Namespace) -> int:
     from jahwal.publish.build import build
 
-    log = build(args.params, root=args.root, jobs=args.jobs, strict=not args.no_strict, progress=not args.quiet)
+    log = build(
+        args.params,
+        root=args.root,
+        jobs=args.jobs,
+        strict=not args.no_strict,
+        progress=not args.quiet,
+        force=args.force,
+    )
     nbs = log.get("notebooks", [])
     hits = sum(1 for n in nbs if n["cache_hit"])
     print(
@@ -68,6 +75,7 @@ DELEGATED = {
     "lit": "inputs.literature",
     "pdf": "publish.pdf",
     "browser": "publish.browser",
+    "snapshot": "publish.snapshot",
 }
 
 
@@ -81,11 +89,19 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=None, help="동시 실행 수 / parallel notebooks (default: cores)")
     b.add_argument("--no-strict", action="store_true", help="경고를 오류로 보지 않음 / do not treat warnings as errors")
     b.add_argument("--quiet", action="store_true", help="진행 막대 숨김 / no progress bar")
+    b.add_argument(
+        "--force", action="store_true", help="바뀐 것이 없어도 다시 렌더링 / render even when nothing changed"
+    )
     b.set_defaults(func=_build)
 
     v = sub.add_parser("validate", help="추출 자료 검증 / validate an extract")
     v.add_argument("path", help="자료 폴더 / extract folder")
-    v.add_argument("--format", default=None, choices=["csv", "xlsx", "parquet"])
+    v.add_argument(
+        "--format",
+        default=None,
+        choices=["csv", "xlsx", "parquet"],
+        help="형식 제한(없으면 파일마다 확장자로 알아냄) / format constraint (default: detected per file)",
+    )
     v.add_argument("--start", default="2019-01")
     v.add_argument("--end", default="2022-12")
     v.set_defaults(func=_validate)
@@ -112,6 +128,7 @@ def parser() -> argparse.ArgumentParser:
         ("lit", "inputs.literature", "문헌 자료 점검 / literature data"),
         ("pdf", "publish.pdf", "책 전체 PDF / one PDF of the book"),
         ("browser", "publish.browser", "브라우저 준비 / headless Chromium"),
+        ("snapshot", "publish.snapshot", "공표 표 스냅숏 비교·갱신 / table snapshot"),
     ):
         d = sub.add_parser(name, help=text, add_help=False)
         d.add_argument("rest", nargs=argparse.REMAINDER)
@@ -129,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     except JahwalError as exc:
         print(f"오류 / error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:  # pragma: no cover
+    except KeyboardInterrupt:
+        print("중단했습니다. 이전 책은 그대로 두었습니다 / interrupted; the previous book was kept", file=sys.stderr)
         return 130
 
 

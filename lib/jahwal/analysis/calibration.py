@@ -12,6 +12,7 @@ groups: n exact, means within 0.5 %, standard deviations within 2 %, t within
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups, t_from_summary
 from jahwal.errors import JahwalError
 from jahwal.inputs.contract import Extract
+from jahwal.vocab import OUTCOMES
 
 TOL = {
     "count": ("exact", 0.0),
@@ -41,7 +43,8 @@ class CalibrationError(JahwalError):
     exit_code = 4
 
 
-def _row(fig, item, published, synthetic, kind, note=""):
+def _row(fig, item, published, synthetic, kind, note="", cells=()):
+    """One comparison; ``cells`` names the Chapter Ⅲ person counts it shows or is computed from."""
     mode, tol = TOL[kind]
     if published is None or (isinstance(published, float) and np.isnan(published)):
         return None
@@ -64,11 +67,23 @@ def _row(fig, item, published, synthetic, kind, note=""):
         "tolerance": tol_txt,
         "pass": bool(ok),
         "note": note,
+        "cells": list(cells),
     }
 
 
-def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> pd.DataFrame:
+def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: float = 0.05) -> pd.DataFrame:
     """Compare an extract with the published figures; one row per figure value.
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    reference_dir : path
+        The published figures (``data/reference``).
+    focus_year : int
+        The year of the outcome tests (2022 in the report).
+    alpha : float
+        Significance level of the variance test choosing Student or Welch.
 
     Returns
     -------
@@ -84,45 +99,129 @@ def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, al
     iap = iap[~iap["is_total"].astype(bool)]
     for y, g in iap.groupby("year"):
         if y in ia.index:
-            add(_row("그림 Ⅲ-11", f"{y}년 초기상담 인원", g["n"].sum(), ia.loc[y, "intake_n"], "count"))
+            add(
+                _row(
+                    "그림 Ⅲ-11",
+                    f"{y}년 초기상담 인원",
+                    g["n"].sum(),
+                    ia.loc[y, "intake_n"],
+                    "count",
+                    cells=[{"연도": y}],
+                )
+            )
     fig12 = pd.read_csv(ref / "fig_III_11_12_intake_assessment_by_year.csv")
     for r in fig12.itertuples():
         if r.year in ia.index and not pd.isna(r.assessed_n):
-            add(_row("그림 Ⅲ-12", f"{r.year}년 사정 인원", r.assessed_n, ia.loc[r.year, "assessed_n"], "count"))
+            add(
+                _row(
+                    "그림 Ⅲ-12",
+                    f"{r.year}년 사정 인원",
+                    r.assessed_n,
+                    ia.loc[r.year, "assessed_n"],
+                    "count",
+                    cells=[{"연도": r.year, "사정": "참여"}],
+                )
+            )
     prov = stages.intake_assessment_by_province(ex, focus_year).set_index("province")
     p3 = pd.read_csv(ref / "tab_III_03_assessment_by_province_2022.csv")
     for r in p3[~p3["is_total"].astype(bool)].itertuples():
         if r.province in prov.index:
-            add(_row("표 Ⅲ-3", f"{r.province} 초기상담", r.intake_n, prov.loc[r.province, "intake_n"], "count"))
-            add(_row("표 Ⅲ-3", f"{r.province} 사정", r.assessed_n, prov.loc[r.province, "assessed_n"], "count"))
+            where = {"연도": focus_year, "시도": stages.province_name(r.province, focus_year)}
+            add(
+                _row(
+                    "표 Ⅲ-3",
+                    f"{r.province} 초기상담",
+                    r.intake_n,
+                    prov.loc[r.province, "intake_n"],
+                    "count",
+                    cells=[where],
+                )
+            )
+            add(
+                _row(
+                    "표 Ⅲ-3",
+                    f"{r.province} 사정",
+                    r.assessed_n,
+                    prov.loc[r.province, "assessed_n"],
+                    "count",
+                    cells=[{**where, "사정": "참여"}],
+                )
+            )
     st = stages.status_by_year(ex, "iap_status").set_index(["year", "status"])
     for r in iap.itertuples():
         if (r.year, r.status) in st.index:
-            add(_row("표 Ⅲ-4", f"{r.year}년 IAP {r.status}", r.n, st.loc[(r.year, r.status), "n"], "count"))
+            add(
+                _row(
+                    "표 Ⅲ-4",
+                    f"{r.year}년 IAP {r.status}",
+                    r.n,
+                    st.loc[(r.year, r.status), "n"],
+                    "count",
+                    cells=[{"연도": r.year, "IAP": r.status}],
+                )
+            )
     p5 = pd.read_csv(ref / "tab_III_05_iap_by_province_2022.csv")
     ip = stages.iap_by_province(ex, focus_year).set_index("province")
     cols = {"수립": "iap_established", "미수립": "iap_not_established", "시스템 미입력": "iap_missing"}
     for r in p5[~p5["is_total"].astype(bool)].itertuples():
         if r.province in ip.index:
-            add(_row("표 Ⅲ-5", f"{r.province} IAP {r.status}", r.n, ip.loc[r.province, cols[r.status]], "count"))
+            add(
+                _row(
+                    "표 Ⅲ-5",
+                    f"{r.province} IAP {r.status}",
+                    r.n,
+                    ip.loc[r.province, cols[r.status]],
+                    "count",
+                    cells=[{"연도": focus_year, "시도": stages.province_name(r.province, focus_year), "IAP": r.status}],
+                )
+            )
     isp = pd.read_csv(ref / "tab_III_06_isp_by_year.csv")
     ss = stages.status_by_year(ex, "isp_status").set_index(["year", "status"])
     for r in isp[~isp["is_total"].astype(bool)].itertuples():
         status = "수립" if r.status == "수립" else "시스템 미입력"
         if (r.year, status) in ss.index:
-            add(_row("표 Ⅲ-6", f"{r.year}년 ISP {r.status}", r.n, ss.loc[(r.year, status), "n"], "count"))
+            add(
+                _row(
+                    "표 Ⅲ-6",
+                    f"{r.year}년 ISP {r.status}",
+                    r.n,
+                    ss.loc[(r.year, status), "n"],
+                    "count",
+                    cells=[{"연도": r.year, "ISP": status}],
+                )
+            )
 
     cy = stages.counselling_by_year(ex).set_index("year")
     for r in pd.read_csv(ref / "tab_III_07_counselling_by_year.csv").itertuples():
         if r.year in cy.index:
             for k, kind in (("mean", "mean"), ("median", "median"), ("max", "max"), ("sd", "sd")):
-                add(_row("표 Ⅲ-7", f"{r.year}년 {stages.LABELS[k]}", getattr(r, k), cy.loc[r.year, k], kind))
+                add(
+                    _row(
+                        "표 Ⅲ-7",
+                        f"{r.year}년 {stages.LABELS[k]}",
+                        getattr(r, k),
+                        cy.loc[r.year, k],
+                        kind,
+                        cells=[{"연도": r.year, "상담": "있음"}],
+                    )
+                )
     cp = stages.counselling_by_province(ex, focus_year).set_index("province")
     p8 = pd.read_csv(ref / "tab_III_08_counselling_by_province_2022.csv")
     for r in p8[~p8["is_total"].astype(bool)].itertuples():
         if r.province in cp.index:
             for k, kind in (("mean", "mean"), ("median", "median"), ("max", "max"), ("sd", "sd")):
-                add(_row("표 Ⅲ-8", f"{r.province} {stages.LABELS[k]}", getattr(r, k), cp.loc[r.province, k], kind))
+                add(
+                    _row(
+                        "표 Ⅲ-8",
+                        f"{r.province} {stages.LABELS[k]}",
+                        getattr(r, k),
+                        cp.loc[r.province, k],
+                        kind,
+                        cells=[
+                            {"연도": focus_year, "시도": stages.province_name(r.province, focus_year), "상담": "있음"}
+                        ],
+                    )
+                )
 
     sg = stages.counselling_by_characteristic(ex, focus_year)
     fig = pd.read_csv(ref / "fig_III_01_10_counselling_by_characteristic.csv")
@@ -139,7 +238,17 @@ def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, al
     for r in f14[f14["pct"].notna()].itertuples():
         if r.year in pc.index:
             val = pc.loc[r.year, "post_rate"] if r.status == "있음" else pc.loc[r.year, "no_post_rate"]
-            add(_row("그림 Ⅲ-14", f"{r.year}년 종결 후 상담 {r.status}", r.pct, val, "rate_pp"))
+            add(
+                _row(
+                    "그림 Ⅲ-14",
+                    f"{r.year}년 종결 후 상담 {r.status}",
+                    r.pct,
+                    val,
+                    "rate_pp",
+                    cells=[{"연도": r.year, "종결": "종결"}]
+                    + [{"연도": r.year, "종결": "종결", "종결 후 상담": v} for v in ("있음", "없음")],
+                )
+            )
 
     rows.extend(_outcome_rows(ex, ref, focus_year, alpha))
     return pd.DataFrame(rows)
@@ -152,13 +261,13 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
     data = stages.outcome_data(ex, year)
     rows = []
     wage_means = {}
-    for fig, g in tests[tests["outcome"].isin(["자립성과금", "자활급여"])].groupby("figure_id", sort=False):
+    for fig, g in tests[tests["outcome"].isin(list(OUTCOMES.values()))].groupby("figure_id", sort=False):
         outcome = g["outcome"].iloc[0]
         stage = g["stage"].iloc[0]
         key = STAGE_KEYS[stage]
         if outcome == "자활급여" and key == "iap":
             key = "iap_monitoring"
-        dv = "incentive" if outcome == "자립성과금" else "wage"
+        dv = next(k for k, v in OUTCOMES.items() if v == outcome)
         res = compare_groups(data, dv, f"group_{key}").iloc[0]
         yes = g[g["performed"]].iloc[0]
         no = g[~g["performed"]].iloc[0]
@@ -204,14 +313,41 @@ def _outcome_rows(ex: Extract, ref: Path, year: int, alpha: float) -> list[dict]
 
 
 def summarise(cal: pd.DataFrame) -> pd.DataFrame:
-    """Pass counts per figure."""
+    """Pass counts per figure.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    DataFrame
+        ``figure_id, checks, passed, all_pass`` per figure, in the order of the figures.
+    """
     out = cal.groupby("figure_id", sort=False).agg(checks=("pass", "size"), passed=("pass", "sum")).reset_index()
     out["all_pass"] = out["checks"] == out["passed"]
     return out
 
 
 def require_pass(cal: pd.DataFrame) -> None:
-    """Raise :class:`CalibrationError` listing the failed comparisons."""
+    """Raise :class:`CalibrationError` listing the failed comparisons.
+
+    Parameters
+    ----------
+    cal : DataFrame
+        The output of :func:`calibrate`.
+
+    Returns
+    -------
+    None
+        Returns quietly when every comparison passes.
+
+    Raises
+    ------
+    CalibrationError
+        Listing the failed comparisons with published and synthetic values.
+    """
     bad = cal[~cal["pass"]]
     if len(bad):
         lines = [
@@ -252,19 +388,48 @@ def _whole(value: object) -> object:
     return value
 
 
-def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int = 2022, alpha: float = 0.05) -> dict:
+def calibration_report(
+    ex: Extract,
+    reference_dir: str | Path,
+    focus_year: int = 2022,
+    alpha: float = 0.05,
+    hidden: Callable[[dict], bool] | None = None,
+) -> dict:
     """Everything the calibration appendix shows, ready for display.
 
-    Returns a dict with ``applicable`` (the extract covers the report's years),
-    ``detail`` and ``summary`` (Korean headers), and the counts ``n_checks``,
-    ``n_passed`` and ``n_failed``.
+    Parameters
+    ----------
+    hidden : callable, optional
+        ``hidden(cell) -> bool`` for a Chapter Ⅲ person count named by its
+        classifying values (``{"연도": 2019, "IAP": "미수립"}``): whether the book
+        suppresses it. A comparison that shows such a count, or a statistic
+        computed from it, shows neither the extract's value, the difference nor
+        the verdict (``"x"``), and is left out of the pass counts, so that the
+        appendix publishes nothing of the extract that the chapters hide.
+
+    Returns
+    -------
+    dict
+        ``applicable`` (the extract covers the report's years), ``detail`` and
+        ``summary`` (Korean headers), and the counts ``n_checks``,
+        ``n_passed``, ``n_failed`` and ``n_hidden`` (comparisons withheld).
     """
     years = set(ex.years)
     if not {2019, 2022} <= years:
         empty = pd.DataFrame(columns=[LABELS[c] for c in ("figure_id", "checks", "passed", "all_pass")])
-        return {"applicable": False, "detail": empty, "summary": empty, "n_checks": 0, "n_passed": 0, "n_failed": 0}
+        return {
+            "applicable": False,
+            "detail": empty,
+            "summary": empty,
+            "n_checks": 0,
+            "n_passed": 0,
+            "n_failed": 0,
+            "n_hidden": 0,
+        }
     cal = calibrate(ex, reference_dir, focus_year=2022, alpha=alpha)
-    summ = summarise(cal)
+    mask = cal["cells"].map(lambda cells: bool(hidden) and any(hidden(c) for c in cells))
+    shown = cal[~mask]
+    summ = summarise(shown)
     detail = cal.assign(
         **{
             "pass": cal["pass"].map({True: "예", False: "아니오"}),
@@ -272,6 +437,11 @@ def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int =
             "difference": cal["difference"].round(4),
         }
     )
+    detail = detail.drop(columns="cells")
+    if mask.any():
+        for col in ("synthetic", "difference", "pass"):
+            detail[col] = detail[col].astype(object)
+            detail.loc[mask, col] = "x"
     for col in ("published", "synthetic", "difference", "tolerance"):  # counts print without decimals
         if col in detail:
             detail[col] = detail[col].astype(object).map(_whole)
@@ -280,7 +450,8 @@ def calibration_report(ex: Extract, reference_dir: str | Path, focus_year: int =
         "applicable": True,
         "detail": detail.rename(columns=LABELS),
         "summary": summ.rename(columns=LABELS),
-        "n_checks": int(len(cal)),
-        "n_passed": int(cal["pass"].sum()),
-        "n_failed": int((~cal["pass"]).sum()),
+        "n_checks": int(len(shown)),
+        "n_passed": int(shown["pass"].sum()),
+        "n_failed": int((~shown["pass"]).sum()),
+        "n_hidden": int(mask.sum()),
     }

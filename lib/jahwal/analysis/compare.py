@@ -11,14 +11,22 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
-from scipy import stats
 
 VARIANTS = ("auto", "student", "welch")
 
 
 def stars(p: float) -> str:
     """Significance stars as printed in the report (*p<.05, **p<.01, ***p<.001).
+
+    Parameters
+    ----------
+    p : float
+        A p-value (``None`` or ``nan`` gives no stars).
+
+    Returns
+    -------
+    str
+        ``"***"``, ``"**"``, ``"*"`` or ``""``.
 
     Examples
     --------
@@ -89,6 +97,9 @@ def compare_groups(
         raise ValueError(
             f"두 집단 모두 2명 이상이어야 합니다 / each group needs at least 2 persons (n={len(x)}, {len(y)})"
         )
+    import pingouin as pg  # imported here: only the notebooks that test groups pay for it
+    from scipy import stats
+
     lev = stats.levene(x, y, center="mean")
     st = pg.ttest(x, y, paired=False, correction=False, confidence=confidence)
     we = pg.ttest(x, y, paired=False, correction=True, confidence=confidence)
@@ -149,12 +160,26 @@ def compare_groups(
 def t_from_summary(n1: int, m1: float, s1: float, n2: int, m2: float, s2: float) -> dict[str, float]:
     """Student and Welch t from group summaries (scipy), as a check on printed tables.
 
+    Parameters
+    ----------
+    n1, m1, s1 : int, float, float
+        Size, mean and standard deviation of the first group.
+    n2, m2, s2 : int, float, float
+        The same for the second group.
+
+    Returns
+    -------
+    dict
+        ``t_student, p_student, t_welch, p_welch``.
+
     Examples
     --------
     >>> r = t_from_summary(9981, 676237.90, 770149.74, 1952, 537041.61, 727612.30)
     >>> round(r["t_welch"], 3)
     7.655
     """
+    from scipy import stats
+
     st = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=True)
     we = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False)
     return {
@@ -169,6 +194,25 @@ def participation_days(
     amount: float | pd.Series, rates: dict[str, float], types: Iterable[str] | None = None
 ) -> pd.DataFrame:
     """Convert annual 자활급여 into participation days at each daily rate.
+
+    Parameters
+    ----------
+    amount : float or Series
+        Annual 자활급여 in won (a mean or a difference of means).
+    rates : dict
+        Daily 자활급여 by 사업단 type (the ``daily_rates`` parameter).
+    types : list of str, optional
+        The types to convert; all of ``rates`` by default.
+
+    Returns
+    -------
+    DataFrame
+        ``unit_type, daily_rate, days``.
+
+    Raises
+    ------
+    ValueError
+        For a type without a positive daily rate.
 
     Examples
     --------

@@ -117,6 +117,13 @@ def _check_codes(fw: Framework, codes: pd.DataFrame) -> None:
 def evidence_counts(fw: Framework, corpus: Any) -> pd.DataFrame:
     """Evidence per cell and group: linked codes, quotes, segments, participants.
 
+    Parameters
+    ----------
+    fw : Framework
+        The loaded framework (:func:`jahwal.inputs.framework.load_framework`).
+    corpus : jahwal.qual.QualCorpus
+        The coded focus-group corpus.
+
     Returns
     -------
     DataFrame
@@ -160,6 +167,13 @@ def evidence_counts(fw: Framework, corpus: Any) -> pd.DataFrame:
 
 def grid(fw: Framework, corpus: Any) -> pd.DataFrame:
     """One row per cell with the evidence of both groups and the linked indicators.
+
+    Parameters
+    ----------
+    fw : Framework
+        The loaded framework.
+    corpus : jahwal.qual.QualCorpus
+        The coded focus-group corpus.
 
     Returns
     -------
@@ -206,6 +220,19 @@ def grid(fw: Framework, corpus: Any) -> pd.DataFrame:
 
 def grid_summary(g: pd.DataFrame) -> dict[str, Any]:
     """Counts for the prose of the framework page.
+
+    Parameters
+    ----------
+    g : DataFrame
+        The output of :func:`grid`.
+
+    Returns
+    -------
+    dict
+        ``n_cells, n_common, n_practitioners_only, n_residents_only,
+        n_without_evidence, n_with_indicator, n_uncertain`` (counts of cells),
+        ``uncertain_areas`` (text), ``top_outcome`` and ``top_quotes`` (the cell
+        with most quotes) and ``n_stage_0`` … ``n_stage_3`` (cells per stage).
 
     Examples
     --------
@@ -433,6 +460,11 @@ def indicator_trends(values: pd.DataFrame) -> pd.DataFrame:
 def extract_counts(ex: Extract) -> pd.DataFrame:
     """Records of the extract per year after the loading rules.
 
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+
     Returns
     -------
     DataFrame
@@ -498,6 +530,16 @@ def fgi_tenure_check(design: dict[str, pd.DataFrame], participants: pd.DataFrame
 
 def source_label(n_practitioners: int, n_residents: int) -> str:
     """Whose experience a cell rests on (the legend of 그림 Ⅴ-1).
+
+    Parameters
+    ----------
+    n_practitioners, n_residents : int
+        Quotes of each focus group evidencing a cell.
+
+    Returns
+    -------
+    str
+        ``실무자``, ``주민``, ``공통`` or ``근거 없음``.
 
     Examples
     --------

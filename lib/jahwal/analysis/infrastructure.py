@@ -5,11 +5,29 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-TOTAL = "계"
+from jahwal.vocab import TOTAL
 
 
 def latest_province_year(df: pd.DataFrame, year: int | None = None) -> int:
-    """The reference year shown in 표 Ⅲ-2: ``year`` if given, else the latest in the file."""
+    """The reference year shown in 표 Ⅲ-2: ``year`` if given, else the latest in the file.
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`jahwal.inputs.infrastructure.read_infrastructure_by_province`.
+    year : int, optional
+        The year asked for.
+
+    Returns
+    -------
+    int
+        ``year`` when the file has it, else the latest year of the file.
+
+    Raises
+    ------
+    ValueError
+        When ``year`` is given and the file has no rows for it.
+    """
     years = sorted(int(y) for y in df["year"].unique())
     if year is None:
         return years[-1]
@@ -20,6 +38,13 @@ def latest_province_year(df: pd.DataFrame, year: int | None = None) -> int:
 
 def infra_by_province(df: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
     """표 Ⅲ-2 (tidy): centres, team centres, installation rate, staff by province, with a total row.
+
+    Parameters
+    ----------
+    df : DataFrame
+        From :func:`jahwal.inputs.infrastructure.read_infrastructure_by_province`.
+    year : int, optional
+        The reference year (:func:`latest_province_year`).
 
     Returns
     -------

@@ -81,6 +81,11 @@ def filter_matrix(
 def explode_dimensions(matrix: pd.DataFrame) -> pd.DataFrame:
     """One row per (work, outcome dimension); works without a dimension are dropped.
 
+    Parameters
+    ----------
+    matrix : DataFrame
+        The literature matrix (:func:`jahwal.inputs.literature.load_matrix`).
+
     Returns
     -------
     DataFrame
@@ -164,6 +169,18 @@ def evidence_map(matrix: pd.DataFrame, vocabulary: pd.DataFrame | None = None, b
 def period_label(year: Any, breaks: Sequence[int] = DEFAULT_BREAKS) -> str:
     """The period of a year given ascending break years.
 
+    Parameters
+    ----------
+    year : int or None
+        A publication year (missing gives :data:`UNKNOWN_PERIOD`).
+    breaks : list of int
+        Ascending break years.
+
+    Returns
+    -------
+    str
+        The Korean period label.
+
     Examples
     --------
     >>> period_label(1996), period_label(2012), period_label(2023), period_label(None)
@@ -182,7 +199,18 @@ def period_label(year: Any, breaks: Sequence[int] = DEFAULT_BREAKS) -> str:
 
 
 def period_labels(breaks: Sequence[int] = DEFAULT_BREAKS) -> list[str]:
-    """All period labels in order, ending with :data:`UNKNOWN_PERIOD`."""
+    """All period labels in order, ending with :data:`UNKNOWN_PERIOD`.
+
+    Parameters
+    ----------
+    breaks : list of int
+        Ascending break years.
+
+    Returns
+    -------
+    list of str
+        Every period label, oldest first, then :data:`UNKNOWN_PERIOD`.
+    """
     b = list(breaks)
     if b != sorted(set(b)) or not b:
         raise ValueError(f"breaks는 오름차순이어야 합니다 / breaks must be strictly ascending: {b}")
@@ -195,6 +223,15 @@ def works_by_method_period(
     matrix: pd.DataFrame, vocabulary: pd.DataFrame | None = None, breaks: Sequence[int] = DEFAULT_BREAKS
 ) -> pd.DataFrame:
     """Count works by method and publication period.
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        The literature matrix.
+    vocabulary : DataFrame, optional
+        The controlled vocabulary, for method labels.
+    breaks : list of int
+        Ascending break years of the periods.
 
     Returns
     -------
@@ -229,6 +266,13 @@ def dimension_contrast(matrix: pd.DataFrame, vocabulary: pd.DataFrame | None = N
 
     The base of each percentage is the number of works of the region with at
     least one coded dimension (works the report only lists are left out).
+
+    Parameters
+    ----------
+    matrix : DataFrame
+        The literature matrix.
+    vocabulary : DataFrame, optional
+        The controlled vocabulary, for dimension labels and order.
 
     Returns
     -------
@@ -273,6 +317,13 @@ def dimension_contrast(matrix: pd.DataFrame, vocabulary: pd.DataFrame | None = N
 
 def top_dimension(contrast: pd.DataFrame, region: str) -> pd.Series:
     """The most frequent dimension of a region in :func:`dimension_contrast` output.
+
+    Parameters
+    ----------
+    contrast : DataFrame
+        The output of :func:`dimension_contrast`.
+    region : str
+        ``국내`` or ``해외``.
 
     Returns
     -------
@@ -325,7 +376,25 @@ def staff_totals(staff: pd.DataFrame, centres_total: int | None = None) -> pd.Da
 
 
 def indicator_series(indicators: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The yearly values of one indicator: ``year``, ``value``, ``unit``, ``note``."""
+    """The yearly values of one indicator: ``year``, ``value``, ``unit``, ``note``.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The policy indicators (``load_policy(folder, "indicators")``).
+    indicator : str
+        The indicator key.
+
+    Returns
+    -------
+    DataFrame
+        ``year, value, unit, note`` in year order.
+
+    Raises
+    ------
+    ValueError
+        For an unknown indicator, listing the available ones.
+    """
     sub = indicators[indicators["indicator"] == indicator]
     if sub.empty:
         raise ValueError(
@@ -336,6 +405,20 @@ def indicator_series(indicators: pd.DataFrame, indicator: str) -> pd.DataFrame:
 
 def indicator_value(indicators: pd.DataFrame, indicator: str, year: int | None = None) -> int:
     """One value of an indicator (the latest year when ``year`` is None).
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The policy indicators.
+    indicator : str
+        The indicator key.
+    year : int, optional
+        The year; the latest one when omitted.
+
+    Returns
+    -------
+    int
+        The value.
 
     Examples
     --------
@@ -357,6 +440,13 @@ def validate_prisma(counts: Any, source: str = "parameters.prisma") -> pd.DataFr
     """Raise :class:`LiteratureError` naming ``source`` and the box when counts do not add up.
 
     Returns the checks (see :func:`check_prisma`) when they do.
+
+    Parameters
+    ----------
+    counts : mapping or None
+        The study file's ``prisma`` counts.
+    source : str
+        Where the counts come from, named in the message.
     """
     try:
         problems = prisma_problems(counts)

@@ -7,32 +7,13 @@ import pandas as pd
 from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups
 from jahwal.inputs.contract import Extract
+from jahwal.vocab import COMPARISONS, STAGE_GROUPS
 
 # ---------------------------------------------------------------- 4. outcome tests
-OUTCOMES = {"incentive": "자립성과금", "wage": "자활급여"}
-#: indicator key → (performed label, not performed label, short stage name)
-GROUP_LABELS = {
-    "assessment": ("자활사정지 작성", "자활사정지 미작성", "사정지 작성"),
-    "iap": ("IAP 수립", "IAP 미수립", "IAP 수립"),
-    "iap_monitoring": ("IAP 수행", "IAP 미수행", "IAP 수행"),
-    "counselling": ("개별상담 경험 있음", "개별상담 경험 없음", "개별상담 경험"),
-    "post_closure": ("종결 후 상담 진행", "종결 후 상담 안 함", "종결 후 상담"),
-}
-#: the report's comparisons: (table, outcome, indicator, days table)
-COMPARISONS: list[tuple[str, str, str, str | None]] = [
-    ("표 Ⅲ-9", "incentive", "assessment", None),
-    ("표 Ⅲ-10", "incentive", "iap", None),
-    ("표 Ⅲ-11", "incentive", "counselling", None),
-    ("표 Ⅲ-12", "incentive", "post_closure", None),
-    ("표 Ⅲ-13", "wage", "assessment", "표 Ⅲ-14"),
-    ("표 Ⅲ-15", "wage", "iap_monitoring", "표 Ⅲ-16"),
-    ("표 Ⅲ-17", "wage", "counselling", "표 Ⅲ-18"),
-    ("표 Ⅲ-19", "wage", "post_closure", "표 Ⅲ-20"),
-]
 
 
 def outcome_tests(
-    ex: Extract, year: int, *, alpha: float = 0.05, variant: str = "auto", threshold: int = 10, confidence: float = 0.95
+    ex: Extract, year: int, *, alpha: float = 0.05, variant: str = "auto", threshold: int, confidence: float = 0.95
 ) -> pd.DataFrame:
     """All comparisons of 표 Ⅲ-9 to Ⅲ-20 in one tidy table (one row per comparison).
 
@@ -64,8 +45,8 @@ def outcome_tests(
             "outcome": outcome,
             "indicator": ind,
             "days_table": days,
-            "label1": GROUP_LABELS[ind][0],
-            "label2": GROUP_LABELS[ind][1],
+            "label1": STAGE_GROUPS[ind][0],
+            "label2": STAGE_GROUPS[ind][1],
         }
         if n1 < 2 or n2 < 2:
             rows.append({**base, "n1": n1, "n2": n2, "suppressed": True})

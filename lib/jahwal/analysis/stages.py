@@ -11,9 +11,9 @@ from typing import Iterable
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from jahwal.inputs.contract import Extract, province_official, province_order
+from jahwal.inputs.contract import Extract
+from jahwal.vocab import province_official, province_order
 
 LABELS = {
     "year": "연도",
@@ -71,13 +71,41 @@ CAPABILITY_LABELS = ["45점 미만", "45-59점", "60-79점", "80점 이상"]
 
 
 def to_korean(df: pd.DataFrame, extra: dict[str, str] | None = None) -> pd.DataFrame:
-    """Rename English columns to Korean display headers."""
+    """Rename English columns to Korean display headers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A frame of this module (English column names).
+    extra : dict, optional
+        More ``{column: header}`` pairs, taking precedence over :data:`LABELS`.
+
+    Returns
+    -------
+    DataFrame
+        The same frame with Korean headers; unknown columns keep their names.
+
+    Examples
+    --------
+    >>> to_korean(pd.DataFrame({"year": [2022], "intake_n": [4], "x": [1]})).columns.tolist()
+    ['연도', '초기상담 참여자 수', 'x']
+    """
     names = {**LABELS, **(extra or {})}
     return df.rename(columns={c: names.get(c, c) for c in df.columns})
 
 
 def province_name(short: str, year: int | None = None) -> str:
     """Official province name in ``year`` from the short form (as printed in 표 Ⅲ-3).
+
+    Parameters
+    ----------
+    short : str
+        Short name (``제주``); an unknown name is returned unchanged.
+
+    Returns
+    -------
+    str
+        The official name (``제주특별자치도``).
 
     Examples
     --------
@@ -91,11 +119,27 @@ def province_name(short: str, year: int | None = None) -> str:
 def person_years(ex: Extract) -> pd.DataFrame:
     """One row per person and year with stage flags, counselling count and outcomes.
 
-    Columns: ``person_id, year, province`` and the characteristics, ``age_band``,
-    ``capability_band``, ``assessed`` (bool), ``iap_status``, ``iap_monitoring``,
-    ``isp_status``, ``closed`` (bool), ``post_closure`` (bool or NA),
-    ``counselling_n`` (events in the year), ``individual_n`` (individual
-    sessions), ``in_outcomes`` (bool), ``unit_type``, ``incentive``, ``wage``.
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract (:func:`jahwal.inputs.contract.load_extract`).
+
+    Returns
+    -------
+    DataFrame
+        ``person_id, year, province`` and the characteristics, ``age_band``,
+        ``capability_band``, ``assessed`` (bool), ``iap_status``, ``iap_monitoring``,
+        ``isp_status``, ``closed`` (bool), ``post_closure`` (bool or NA),
+        ``counselling_n`` (events in the year), ``individual_n`` (individual
+        sessions), ``in_outcomes`` (bool), ``unit_type``, ``incentive``, ``wage``.
+        The result is cached for the last extract.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> person_years(ex)[["person_id", "year", "assessed", "counselling_n"]].values.tolist()
+    [['p2', 2021, True, 1], ['p2', 2022, True, 1], ['p1', 2022, False, 2], ['p3', 2022, True, 2], ['p4', 2022, False, 1]]
     """
     key = id(ex)
     cached = _CACHE.get(key)
@@ -133,10 +177,22 @@ _CACHE: dict[int, tuple[Extract, pd.DataFrame]] = {}
 def intake_assessment_by_year(ex: Extract) -> pd.DataFrame:
     """Intake and assessment counts and the continuation rate per year (그림 Ⅲ-11, Ⅲ-12).
 
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+
     Returns
     -------
     DataFrame
         ``year, intake_n, assessed_n, assessed_rate`` (rate in percent).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> intake_assessment_by_year(ex).values.tolist()
+    [[2021, 1, 1, 100.0], [2022, 4, 2, 50.0]]
     """
     df = person_years(ex)
     out = df.groupby("year").agg(intake_n=("person_id", "size"), assessed_n=("assessed", "sum")).reset_index()
@@ -145,7 +201,33 @@ def intake_assessment_by_year(ex: Extract) -> pd.DataFrame:
 
 
 def intake_assessment_by_province(ex: Extract, year: int) -> pd.DataFrame:
-    """Intake, assessment and rate by province for one year (표 Ⅲ-3), with a total row."""
+    """Intake, assessment and rate by province for one year (표 Ⅲ-3), with a total row.
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year shown.
+
+    Returns
+    -------
+    DataFrame
+        ``province, province_name, intake_n, assessed_n, assessed_rate``; provinces
+        in the order of their official names, then the total row ``계``.
+
+    Raises
+    ------
+    ValueError
+        When the extract has no data for ``year``.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> intake_assessment_by_province(ex, 2022)[["province", "intake_n", "assessed_n"]].values.tolist()
+    [['서울', 1, 1], ['경기', 1, 0], ['전남', 1, 1], ['제주', 1, 0], ['계', 4, 2]]
+    """
     df = person_years(ex)
     df = df[df["year"] == year]
     if df.empty:
@@ -168,7 +250,25 @@ IAP_ORDER = ["수립", "미수립", "시스템 미입력"]
 def status_by_year(ex: Extract, column: str = "iap_status") -> pd.DataFrame:
     """Counts and shares of a plan status per year (표 Ⅲ-4 for IAP, Ⅲ-6 for ISP).
 
-    Returns ``year, status, n, pct``; shares are of that year's intake.
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    column : str
+        ``iap_status``, ``isp_status`` or ``iap_monitoring``.
+
+    Returns
+    -------
+    DataFrame
+        ``year, status, n, pct``; shares are of that year's intake, statuses in
+        the order 수립, 미수립, 시스템 미입력.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> status_by_year(ex, "iap_status").values.tolist()
+    [[2021, '수립', 1, 100.0], [2022, '수립', 1, 25.0], [2022, '미수립', 2, 50.0], [2022, '시스템 미입력', 1, 25.0]]
     """
     df = person_years(ex)
     if column not in df:
@@ -182,7 +282,28 @@ def status_by_year(ex: Extract, column: str = "iap_status") -> pd.DataFrame:
 
 
 def iap_by_province(ex: Extract, year: int) -> pd.DataFrame:
-    """IAP status counts and rates by province for one year (표 Ⅲ-5)."""
+    """IAP status counts and rates by province for one year (표 Ⅲ-5), with a total row.
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year shown.
+
+    Returns
+    -------
+    DataFrame
+        ``province, province_name, iap_established, iap_not_established,
+        iap_missing, iap_rate, iap_missing_rate, iap_not_rate`` (rates in percent).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> iap_by_province(ex, 2022)[["province", "iap_established", "iap_not_established", "iap_missing"]].values.tolist()
+    [['서울', 1, 0, 0], ['경기', 0, 1, 0], ['전남', 0, 0, 1], ['제주', 0, 1, 0], ['계', 1, 2, 1]]
+    """
     df = person_years(ex)
     df = df[df["year"] == year]
     tab = pd.crosstab(df["province"], df["iap_status"]).reindex(columns=IAP_ORDER, fill_value=0)
@@ -206,6 +327,16 @@ def iap_by_province(ex: Extract, year: int) -> pd.DataFrame:
 def describe_counts(x: pd.Series) -> dict[str, float]:
     """n, mean, median, min, max and sd (ddof=1) of per-person counts.
 
+    Parameters
+    ----------
+    x : Series
+        One count per person; missing values are dropped.
+
+    Returns
+    -------
+    dict
+        ``persons_n, mean, median, min, max, sd`` (``nan`` where undefined).
+
     Examples
     --------
     >>> describe_counts(pd.Series([1, 2, 3, 10]))["median"]
@@ -223,7 +354,26 @@ def describe_counts(x: pd.Series) -> dict[str, float]:
 
 
 def counselling_by_year(ex: Extract) -> pd.DataFrame:
-    """Annual counselling per counselled person, per year (표 Ⅲ-7)."""
+    """Annual counselling per counselled person, per year (표 Ⅲ-7).
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+
+    Returns
+    -------
+    DataFrame
+        ``year`` and the statistics of :func:`describe_counts` over persons with
+        at least one counselling record in that year.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> counselling_by_year(ex)[["year", "persons_n", "mean", "max"]].to_dict("records")[1]
+    {'year': 2022, 'persons_n': 4, 'mean': 1.5, 'max': 2.0}
+    """
     df = person_years(ex)
     df = df[df["counselling_n"] > 0]
     rows = [{"year": y, **describe_counts(g["counselling_n"])} for y, g in df.groupby("year")]
@@ -231,7 +381,28 @@ def counselling_by_year(ex: Extract) -> pd.DataFrame:
 
 
 def counselling_by_province(ex: Extract, year: int) -> pd.DataFrame:
-    """Annual counselling per counselled person by province for one year (표 Ⅲ-8)."""
+    """Annual counselling per counselled person by province for one year (표 Ⅲ-8).
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year shown.
+
+    Returns
+    -------
+    DataFrame
+        ``province, province_name`` and the statistics of :func:`describe_counts`,
+        with the total row ``계`` last.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> counselling_by_province(ex, 2022)[["province", "persons_n", "mean"]].values.tolist()
+    [['서울', 1, 1.0], ['경기', 1, 2.0], ['전남', 1, 2.0], ['제주', 1, 1.0], ['계', 4, 1.5]]
+    """
     df = person_years(ex)
     df = df[(df["counselling_n"] > 0) & (df["year"] == year)]
     rows = [{"province": p, **describe_counts(g["counselling_n"])} for p, g in df.groupby("province")]
@@ -247,7 +418,29 @@ def counselling_by_characteristic(
 ) -> pd.DataFrame:
     """Mean annual counselling by participant characteristic with t-based confidence intervals (그림 Ⅲ-1 to Ⅲ-10).
 
-    Returns ``figure_id, variable, category, n, mean, sd, ci_low, ci_high``.
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year shown.
+    characteristics : list of (str, str, str)
+        ``(Korean label, column, figure id)``; :data:`CHARACTERISTICS` by default.
+    confidence : float
+        Level of the confidence intervals.
+
+    Returns
+    -------
+    DataFrame
+        ``figure_id, variable, category, n, mean, sd, ci_low, ci_high`` over
+        counselled persons (``sd`` and the interval are ``nan`` for one person).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> counselling_by_characteristic(ex, 2022)[["variable", "category", "n", "mean"]].head(2).values.tolist()
+    [['성별', '남성', 2, 2.0], ['성별', '여성', 2, 1.0]]
     """
     df = person_years(ex)
     df = df[(df["year"] == year) & (df["counselling_n"] > 0)]
@@ -260,6 +453,8 @@ def counselling_by_characteristic(
             n = len(x)
             m = x.mean()
             sd = x.std(ddof=1) if n > 1 else np.nan
+            from scipy import stats
+
             half = stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n) if n > 1 else np.nan
             rows.append(
                 {
@@ -278,7 +473,26 @@ def counselling_by_characteristic(
 
 # ---------------------------------------------------------------- closure
 def post_closure_by_year(ex: Extract) -> pd.DataFrame:
-    """Share of closed cases with post-closure counselling per year (그림 Ⅲ-14)."""
+    """Share of closed cases with post-closure counselling per year (그림 Ⅲ-14).
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+
+    Returns
+    -------
+    DataFrame
+        ``year, closed_n, post_n, post_rate, no_post_rate`` (rates in percent of
+        the persons closed that year).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> post_closure_by_year(ex).values.tolist()
+    [[2022, 2, 1, 50.0, 50.0]]
+    """
     df = person_years(ex)
     closed = df[df["closed"]]
     out = closed.groupby("year").agg(closed_n=("person_id", "size"), post_n=("post_closure", "sum")).reset_index()
@@ -291,7 +505,22 @@ def post_closure_by_year(ex: Extract) -> pd.DataFrame:
 def funnel(ex: Extract) -> pd.DataFrame:
     """Persons reaching each stage per year: intake, assessment, IAP, counselling, closure, after-care.
 
-    Returns ``year, stage, order, n, pct_of_intake``.
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+
+    Returns
+    -------
+    DataFrame
+        ``year, stage, order, n, pct_of_intake``.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> funnel(ex).query("year == 2022")[["stage", "n"]].values.tolist()
+    [['초기상담', 4], ['사정', 2], ['IAP 수립', 1], ['상담 1회 이상', 4], ['종결', 2], ['종결 후 상담', 1]]
     """
     df = person_years(ex)
     steps = [
@@ -325,9 +554,27 @@ INDICATORS = {
 def outcome_data(ex: Extract, year: int) -> pd.DataFrame:
     """Person-level data for the outcome tests of one year (never published as such).
 
-    One row per 자활근로 participant: ``incentive``, ``wage``, ``unit_type`` and
-    a ``group_<indicator>`` column per indicator with values ``수행``/``미수행``
-    (missing where the indicator does not apply, e.g. not closed).
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year of the outcome data (the focus year).
+
+    Returns
+    -------
+    DataFrame
+        One row per 자활근로 participant: :func:`person_years` columns and a
+        ``group_<indicator>`` column per key of :data:`INDICATORS` with values
+        ``수행``/``미수행`` (missing where the indicator does not apply, e.g. an
+        IAP status not entered).
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> ex = example_extract()
+    >>> outcome_data(ex, 2022)[["person_id", "incentive", "group_assessment", "group_iap"]].values.tolist()
+    [['p2', 1200000.5, '수행', '수행'], ['p3', 0.0, '수행', None]]
     """
     df = person_years(ex)
     df = df[(df["year"] == year) & df["in_outcomes"]].copy()

@@ -24,8 +24,8 @@ import pandas as pd
 
 from jahwal.analysis import stages
 from jahwal.analysis.compare import compare_groups
-from jahwal.analysis.outcomes import COMPARISONS
 from jahwal.inputs.contract import CODES, Extract
+from jahwal.vocab import COMPARISONS
 
 #: covariates of the adjusted model: column → Korean label
 COVARIATES: dict[str, str] = {
@@ -49,6 +49,16 @@ def band_labels(cuts: Sequence[int]) -> list[str]:
 
     Bands are ``[c0, c1), [c1, c2), ..., [ck, ∞)``.
 
+    Parameters
+    ----------
+    cuts : list of int
+        Month cut points (the ``participation_bands`` parameter).
+
+    Returns
+    -------
+    list of str
+        One label per band.
+
     Examples
     --------
     >>> band_labels([0, 12, 36, 60])
@@ -66,6 +76,21 @@ def band_labels(cuts: Sequence[int]) -> list[str]:
 
 def check_cuts(cuts: Sequence[int]) -> list[int]:
     """Validate month cut points: at least one, whole, non-negative, strictly increasing.
+
+    Parameters
+    ----------
+    cuts : list of int
+        Month cut points.
+
+    Returns
+    -------
+    list of int
+        The cut points as integers.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter and the values.
 
     Examples
     --------
@@ -92,6 +117,18 @@ def check_cuts(cuts: Sequence[int]) -> list[int]:
 def participation_band(months: pd.Series, cuts: Sequence[int]) -> pd.Series:
     """Band label of each cumulative participation length (months); below the first cut → missing.
 
+    Parameters
+    ----------
+    months : Series
+        Cumulative participation in months.
+    cuts : list of int
+        Month cut points.
+
+    Returns
+    -------
+    Series
+        Band labels of :func:`band_labels` (``None`` below the first cut).
+
     Examples
     --------
     >>> participation_band(pd.Series([0, 11, 12, 59, 60, 200]), [0, 12, 36, 60]).tolist()
@@ -105,7 +142,33 @@ def participation_band(months: pd.Series, cuts: Sequence[int]) -> pd.Series:
 
 
 def analysis_data(ex: Extract, year: int, cuts: Sequence[int]) -> pd.DataFrame:
-    """Person-level outcome data of ``year`` with the participation band (never published as such)."""
+    """Person-level outcome data of ``year`` with the participation band (never published as such).
+
+    Parameters
+    ----------
+    ex : Extract
+        A validated extract.
+    year : int
+        The year of the outcome data (the focus year).
+    cuts : list of int
+        Month cut points of the participation bands.
+
+    Returns
+    -------
+    DataFrame
+        :func:`jahwal.analysis.stages.outcome_data` plus ``participation_band``.
+
+    Raises
+    ------
+    ValueError
+        When the extract has no outcome data for ``year``.
+
+    Examples
+    --------
+    >>> from jahwal.inputs.example import example_extract
+    >>> analysis_data(example_extract(), 2022, [0, 12])[["person_id", "participation_band"]].values.tolist()
+    [['p2', '12개월 이상'], ['p3', '12개월 미만']]
+    """
     data = stages.outcome_data(ex, year)
     if data.empty:
         raise ValueError(f"{year}년 성과 자료가 없습니다 / no outcome data for {year}")
@@ -113,7 +176,27 @@ def analysis_data(ex: Extract, year: int, cuts: Sequence[int]) -> pd.DataFrame:
 
 
 def stratum_order(by: str, values: Iterable[str], cuts: Sequence[int] | None = None) -> list[str]:
-    """Strata in a natural order (code list or band order), then any others."""
+    """Strata in a natural order (code list or band order), then any others.
+
+    Parameters
+    ----------
+    by : str
+        The stratifying column (a code list name or ``participation_band``).
+    values : list of str
+        The strata present; missing values are dropped.
+    cuts : list of int, optional
+        Month cut points, for ``participation_band``.
+
+    Returns
+    -------
+    list of str
+        The strata, known ones first in their reference order.
+
+    Examples
+    --------
+    >>> stratum_order("unit_type", ["근로유지형", "기타", "시장진입형", None])
+    ['시장진입형', '근로유지형', '기타']
+    """
     values = [v for v in dict.fromkeys(values) if v is not None and not (isinstance(v, float) and np.isnan(v))]
     if by == "participation_band" and cuts is not None:
         ref = band_labels(cuts)
@@ -127,7 +210,7 @@ def stratified_tests(
     data: pd.DataFrame,
     by: str,
     *,
-    threshold: int = 10,
+    threshold: int,
     alpha: float = 0.05,
     variant: str = "auto",
     cuts: Sequence[int] | None = None,
@@ -257,6 +340,26 @@ def design_matrix(data: pd.DataFrame, group: str, covariates: Sequence[str]) -> 
     Missing covariate values form their own level (``미상``), so no person is
     dropped for a missing characteristic.
 
+    Parameters
+    ----------
+    data : DataFrame
+        Person-level data.
+    group : str
+        The group column (``수행``/``미수행``).
+    covariates : list of str
+        Covariate columns.
+
+    Returns
+    -------
+    DataFrame
+        ``const``, ``group`` and one ``column[level]`` dummy per non-reference
+        level that varies in ``data``.
+
+    Raises
+    ------
+    ValueError
+        When a covariate column is missing.
+
     Examples
     --------
     >>> d = pd.DataFrame({"g": ["수행", "미수행", "수행"], "sex": ["남성", None, "여성"]})
@@ -282,7 +385,7 @@ def adjusted_effects(
     data: pd.DataFrame,
     *,
     covariates: Sequence[str] = tuple(COVARIATES),
-    threshold: int = 10,
+    threshold: int,
     confidence: float = 0.95,
     comparisons: Sequence[tuple[str, str, str, str | None]] = COMPARISONS,
 ) -> pd.DataFrame:
@@ -290,6 +393,20 @@ def adjusted_effects(
 
     The adjusted difference is the coefficient of the group dummy in a linear
     regression of the outcome on the dummy and the covariates' dummies.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Person-level data (:func:`analysis_data`).
+    covariates : list of str
+        Covariate columns (all of :data:`COVARIATES` by default).
+    threshold : int
+        Suppression threshold: a comparison with a group smaller than this is
+        marked ``suppressed``.
+    confidence : float
+        Level of the confidence intervals.
+    comparisons : list of tuple
+        ``(table, outcome, indicator, days table)``; the report's by default.
 
     Returns
     -------
@@ -306,7 +423,7 @@ def adjusted_effects(
     >>> g = np.where(rng.random(n) < np.where(u == "A", 0.8, 0.2), "수행", "미수행")
     >>> y = 10 * (u == "A") + rng.normal(size=n)  # no effect of g, only of u
     >>> d = pd.DataFrame({"group_x": g, "u": u, "y": y})
-    >>> r = adjusted_effects(d, covariates=["u"], comparisons=[("표 0", "y", "x", None)]).iloc[0]
+    >>> r = adjusted_effects(d, covariates=["u"], comparisons=[("표 0", "y", "x", None)], threshold=10).iloc[0]
     >>> bool(r["raw_diff"] > 4), bool(abs(r["adj_diff"]) < 0.5)
     (True, True)
     """

@@ -9,14 +9,17 @@ from typing import Any
 import pandas as pd
 
 from jahwal.analysis.framework import extract_counts
+from jahwal.display import book_cells
 from jahwal.display.disclosure import SUPPRESSED, protect
 from jahwal.inputs.contract import TABLES, Extract
 from jahwal.inputs.framework import GROUPS
+from jahwal.study.outline import cite
+from jahwal.vocab import FOCUS_GROUPS
 
-GROUP_KO = {"practitioners": "실무자", "residents": "주민"}
+GROUP_KO = FOCUS_GROUPS
 
 
-def extract_summary(ex: Extract, threshold: int = 10) -> dict[str, Any]:
+def extract_summary(ex: Extract, threshold: int) -> dict[str, Any]:
     """First and last year, persons kept in them and dropped duplicate entries, for the prose.
 
     Returns
@@ -80,9 +83,33 @@ EXTRACT_COUNT_LABELS = {
     "outcomes_n": "자활근로 성과 기록",
 }
 EXTRACT_PERSON_COLUMNS = ["참여자(첫 진입 기록)", "사례관리 단계 기록", "상담 경험자", "자활근로 성과 기록"]
+#: what each person column of 표 Ⅰ-S1 counts (ledger populations): the stage records are the persons with
+#: intake counselling of Chapter Ⅲ; the others are counted from their own files and get populations of their own
+EXTRACT_POPULATIONS = {
+    "참여자(첫 진입 기록)": "자활 참여자(첫 진입 기록)",
+    "사례관리 단계 기록": book_cells.POPULATION,
+    "상담 경험자": "상담 기록이 있는 사람",
+    "자활근로 성과 기록": "자활근로 성과 기록이 있는 사람",
+}
+#: the ledger spec of 표 Ⅰ-S1 (for ``nb.glue_table(ledger=...)``); the yearly intake is a total the report publishes
+EXTRACT_SPEC = {
+    "population": EXTRACT_POPULATIONS,
+    "year_column": "연도",
+    "columns": {c: {} for c in EXTRACT_POPULATIONS},
+    "keep": ["사례관리 단계 기록"],
+}
 
 
-def extract_counts_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def extract_count_cells(summary: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """``{value key: (population, classification)}`` of the person counts of :func:`extract_summary` (for ``nb.glue_count``)."""
+    pop = EXTRACT_POPULATIONS["참여자(첫 진입 기록)"]
+    return {
+        "participants_first": (pop, {"연도": summary["first_year"]}),
+        "participants_last": (pop, {"연도": summary["last_year"]}),
+    }
+
+
+def extract_counts_table(ex: Extract, threshold: int) -> pd.DataFrame:
     """표 Ⅰ-S1: :func:`extract_counts` with Korean headers and small person counts hidden.
 
     No total over years is published (a person may count in several years),
@@ -115,7 +142,7 @@ def fgi_tenure_table(check: pd.DataFrame) -> pd.DataFrame:
     """Korean display of :func:`fgi_tenure_check`."""
     return pd.DataFrame(
         {
-            "집단": check["group"].map(GROUP_KO),
+            "집단": check["group"].map(FOCUS_GROUPS),
             "기준(개월 이상)": check["min_months"],
             "참여자": check["n_participants"],
             "기준 충족": check["n_meeting"],
@@ -155,7 +182,9 @@ def processing_rules_table(design: dict[str, pd.DataFrame], params: dict[str, An
         if missing:
             raise ValueError(f"규칙 {r.rule_id}의 매개변수 값이 없습니다 / no value for parameters {missing}")
         shown = ", ".join(f"{k} = {params[k]}" for k in names) or "–"
-        origin = f"보고서 {r.source_lines.replace('-', '–')}행" if r.origin == "보고서" and r.source_lines else r.origin
+        origin = (
+            f"보고서 {cite(r.source_lines, subsection=False)}" if r.origin == "보고서" and r.source_lines else r.origin
+        )
         rows.append(
             {
                 "규칙": f"{r.rule_id}. {r.rule}",

@@ -7,8 +7,10 @@ import pandas as pd
 
 from jahwal.analysis import stages
 from jahwal.chapters.common import _rounded
-from jahwal.display.disclosure import SUPPRESSED, protect
+from jahwal.display import book_cells
+from jahwal.display.disclosure import SUPPRESSED
 from jahwal.display.figures import empty_figure, wrap_label
+from jahwal.display.ledger import CellKey
 from jahwal.inputs.contract import CODES, Extract
 
 # ---------------------------------------------------------------- 2. characteristics
@@ -42,7 +44,7 @@ _CATEGORY_ORDER = {
 }
 
 
-def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confidence: float = 0.95) -> pd.DataFrame:
+def characteristic_summary(ex: Extract, year: int, threshold: int, confidence: float = 0.95) -> pd.DataFrame:
     """Mean annual counselling by characteristic, in category order, with suppression flags.
 
     Returns
@@ -50,14 +52,17 @@ def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confiden
     DataFrame
         ``figure_id, variable, column, category, n, mean, sd, ci_low, ci_high,
         suppressed``: one row per category of the characteristics of 그림 Ⅲ-1
-        to Ⅲ-10 among persons counselled at least once in ``year``. Categories
-        with fewer than ``threshold`` persons (and, where one category alone
-        would be hidden, the next smallest) are flagged ``suppressed``.
+        to Ⅲ-10 among persons counselled at least once in ``year`` (the focus
+        year). A category is flagged ``suppressed`` when the book's joint plan
+        (:func:`jahwal.display.book_cells.book_plan`) hides its count: fewer than
+        ``threshold`` persons, or hidden so that such a count cannot be worked
+        out from the year's counselled persons and the other categories.
     """
     raw = stages.counselling_by_characteristic(ex, year, confidence=confidence)
     if raw.empty:
         raise ValueError(f"{year}년에 상담 경험자가 없습니다 / nobody was counselled in {year}")
     columns = {label: col for label, col, _ in stages.CHARACTERISTICS}
+    hide = book_cells.book_plan(ex, year, threshold).suppressed
     parts = []
     for (_fig, var), g in raw.groupby(["figure_id", "variable"], sort=False):
         col = columns[var]
@@ -66,8 +71,7 @@ def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confiden
             ["_o", "category"]
         )
         g = g.drop(columns="_o").reset_index(drop=True)
-        shown = protect(g[["category", "n"]], ["n"], threshold)
-        g["suppressed"] = shown["n"].astype(object).eq(SUPPRESSED).to_numpy()
+        g["suppressed"] = [_cell(year, var, c) in hide for c in g["category"]]
         parts.append(g)
     out = pd.concat(parts, ignore_index=True)
     fig_order = {f: i for i, f in enumerate(CHARACTERISTIC_FIGURES)}
@@ -75,6 +79,29 @@ def characteristic_summary(ex: Extract, year: int, threshold: int = 10, confiden
     return out[
         ["figure_id", "variable", "column", "category", "n", "mean", "sd", "ci_low", "ci_high", "suppressed"]
     ].reset_index(drop=True)
+
+
+def _cell(year: int, variable: str, category: object) -> CellKey:
+    return CellKey.make(book_cells.POPULATION, {"연도": year, "상담": "있음", variable: category})
+
+
+def characteristic_spec(ex: Extract, year: int, figure_id: str) -> dict[str, object]:
+    """The ledger spec of :func:`characteristic_table` (for ``nb.glue_table(ledger=...)``).
+
+    Each row counts the persons counselled in ``year`` with one category of the
+    characteristic named in 특성; the categories (with the unprinted 미상) add
+    up to the year's counselled persons. Mean, standard deviation and interval
+    are hidden with the count.
+    """
+    labels = [label for label, _col, fig in stages.CHARACTERISTICS if fig == figure_id]
+    return {
+        "population": book_cells.POPULATION,
+        "year": int(year),
+        "named_rows": {"특성": "범주"},
+        "columns": {"인원": {"상담": "있음"}},
+        "domains": {"상담": book_cells.domain(ex, "상담"), **{label: book_cells.domain(ex, label) for label in labels}},
+        "related": {"인원": ["평균(회)", "표준편차", "95% 신뢰구간 하한", "95% 신뢰구간 상한"]},
+    }
 
 
 def characteristic_table(ex: Extract, year: int, figure_id: str, threshold: int = 10) -> pd.DataFrame:
@@ -111,7 +138,7 @@ def characteristic_table(ex: Extract, year: int, figure_id: str, threshold: int 
     )
 
 
-def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int = 10):
+def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int):
     """One of 그림 Ⅲ-1 to Ⅲ-10: mean annual counselling per category with 95% intervals.
 
     Suppressed categories are left out; the dashed line is the mean of all
@@ -124,7 +151,7 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
     variables = list(dict.fromkeys(s["variable"]))
     if not variables:
         return empty_figure("공개 기준 이상인 범주가 없어 그리지 않았습니다")
-    overall = float(stages.counselling_by_year(ex).set_index("year").loc[year, "mean"])
+    overall = _counselling_overall(ex, year, threshold)["overall_mean"]
     widths = [max(2, s["variable"].eq(v).sum()) for v in variables]
     fig, axes = plt.subplots(
         1,
@@ -143,21 +170,22 @@ def characteristic_figure(ex: Extract, year: int, figure_id: str, threshold: int
         ax.errorbar(x, g["mean"], yerr=err, fmt="none", ecolor="black", capsize=3, linewidth=1)
         for xi, (m, top) in enumerate(zip(g["mean"], g["ci_high"])):
             ax.annotate(f"{m:.2f}", (xi, top), textcoords="offset points", xytext=(0, 2), ha="center", fontsize=8)
-        ax.axhline(overall, color="grey", linestyle="--", linewidth=1)
+        if overall != SUPPRESSED:
+            ax.axhline(overall, color="grey", linestyle="--", linewidth=1)
         ax.set_xticks(x)
         ax.set_xticklabels([wrap_label(str(c), 6) for c in g["category"]], fontsize=8.5)
         ax.set_title(var)
         ax.set_xlabel("")
     axes[0][0].set_ylabel("1인당 연간 상담횟수(회)")
     fig.suptitle(
-        f"{year}년 {CHARACTERISTIC_FIGURES[figure_id]}\n(막대: 평균, 선: 95% 신뢰구간, 점선: 전체 평균 {overall:.2f}회)",
+        f"{year}년 {CHARACTERISTIC_FIGURES[figure_id]}\n(막대: 평균, 선: 95% 신뢰구간, 점선: 전체 평균 {overall if overall == SUPPRESSED else f'{overall:.2f}'}회)",
         fontsize=10,
     )
     fig.tight_layout()
     return fig
 
 
-def characteristic_extremes(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
+def characteristic_extremes(ex: Extract, year: int, threshold: int) -> dict[str, object]:
     """Highest and lowest published category means of the year (for the prose)."""
     s = characteristic_summary(ex, year, threshold)
     s = s[~s["suppressed"]]
@@ -173,12 +201,20 @@ def characteristic_extremes(ex: Extract, year: int, threshold: int = 10) -> dict
         "n_categories": int(len(s)),
         "n_suppressed": int(characteristic_summary(ex, year, threshold)["suppressed"].sum()),
         "year": str(year),
-        **_counselling_overall(ex, year),
+        **_counselling_overall(ex, year, threshold),
     }
 
 
-def _counselling_overall(ex: Extract, year: int) -> dict[str, object]:
+#: the person counts among :func:`characteristic_extremes`' values and what each counts (for ``nb.glue_count``)
+def extremes_count_cells(year: int) -> dict[str, dict[str, object]]:
+    """``{value key: ledger classification}`` of the person counts in the page's prose."""
+    return {"counselled_n": {"연도": int(year), "상담": "있음"}}
+
+
+def _counselling_overall(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
     cy = stages.counselling_by_year(ex).set_index("year")
     if year not in cy.index:
         raise ValueError(f"{year}년 상담 자료가 없습니다 / no counselling data for {year}")
+    if book_cells.hidden(ex, year, threshold, 연도=year, 상담="있음"):
+        return {"overall_mean": SUPPRESSED, "counselled_n": SUPPRESSED}
     return {"overall_mean": float(cy.loc[year, "mean"]), "counselled_n": int(cy.loc[year, "persons_n"])}

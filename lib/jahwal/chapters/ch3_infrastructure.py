@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jahwal.analysis.infrastructure import TOTAL, infra_by_province, latest_province_year
+from jahwal.analysis.infrastructure import infra_by_province, latest_province_year
+from jahwal.vocab import TOTAL
 
 
 # ---------------------------------------------------------------- tables
@@ -127,3 +128,36 @@ def summary(yearly: pd.DataFrame, by_province: pd.DataFrame, year: int | None = 
         "lowest_province": str(low["province"]),
         "lowest_rate": float(low["cm_team_rate"]),
     }
+
+
+def coverage_note(yearly: pd.DataFrame, by_province: pd.DataFrame, focus_year: int) -> str:
+    """The note on the page: which years the two infrastructure inputs cover, against the focus year.
+
+    It always names the years covered; when a file stops before the focus year,
+    it says that the focus year's values are not there yet and where the table
+    and figure end, so that no sentence reads as if the last year were the
+    focus year.
+
+    Examples
+    --------
+    >>> y = pd.DataFrame({"year": [2012, 2022]})
+    >>> p = pd.DataFrame({"year": [2023]})
+    >>> coverage_note(y, p, 2022)
+    '인프라 입력 자료의 연도별 값은 2012–2022년입니다(기준연도 2022년). 시도별 값(표 Ⅲ-2)은 2023년 말 기준입니다.'
+    >>> print(coverage_note(y, p, 2024))
+    인프라 입력 자료의 연도별 값은 2012–2022년으로, 기준연도 2024년의 값은 아직 없습니다. 표 Ⅲ-1과 그림 Ⅲ-S1의 마지막 해는 2022년입니다. 시도별 값(표 Ⅲ-2)은 2023년 말 기준이며 기준연도 2024년의 값은 아직 없습니다.
+    """
+    first, last = int(yearly["year"].min()), int(yearly["year"].max())
+    ref = int(by_province["year"].max())
+    if last < focus_year:
+        out = [
+            f"인프라 입력 자료의 연도별 값은 {first}–{last}년으로, 기준연도 {focus_year}년의 값은 아직 없습니다. "
+            f"표 Ⅲ-1과 그림 Ⅲ-S1의 마지막 해는 {last}년입니다."
+        ]
+    else:
+        out = [f"인프라 입력 자료의 연도별 값은 {first}–{last}년입니다(기준연도 {focus_year}년)."]
+    if ref < focus_year:
+        out.append(f"시도별 값(표 Ⅲ-2)은 {ref}년 말 기준이며 기준연도 {focus_year}년의 값은 아직 없습니다.")
+    else:
+        out.append(f"시도별 값(표 Ⅲ-2)은 {ref}년 말 기준입니다.")
+    return " ".join(out)

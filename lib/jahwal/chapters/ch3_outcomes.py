@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
 from jahwal.analysis.compare import participation_days
-from jahwal.analysis.outcomes import COMPARISONS, GROUP_LABELS, OUTCOMES
 from jahwal.chapters.common import label_key
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.display.figures import empty_figure
+from jahwal.vocab import COMPARISONS, OUTCOMES, STAGE_GROUPS
 
 #: tables and figures the report does not have (numbered with S, in reading order)
 EXTRA_ITEMS: dict[str, str] = {
@@ -42,10 +41,10 @@ def comparison_title(table_id: str) -> str:
     t = {c[0]: c for c in COMPARISONS}
     if table_id in t:
         _, outcome, ind, _days = t[table_id]
-        return f"{GROUP_LABELS[ind][2]} 여부별 {OUTCOMES[outcome]}"
+        return f"{STAGE_GROUPS[ind][2]} 여부별 {OUTCOMES[outcome]}"
     days = {c[3]: c for c in COMPARISONS if c[3]}
     if table_id in days:
-        return f"{GROUP_LABELS[days[table_id][2]][2]} 여부별 환산 참여일수"
+        return f"{STAGE_GROUPS[days[table_id][2]][2]} 여부별 환산 참여일수"
     raise ValueError(f"알 수 없는 표입니다: {table_id!r} / unknown table")
 
 
@@ -196,7 +195,7 @@ def variant_table(tests: pd.DataFrame) -> pd.DataFrame:
                 {
                     "표": r.table_id,
                     "성과": OUTCOMES[r.outcome],
-                    "단계": GROUP_LABELS[r.indicator][2],
+                    "단계": STAGE_GROUPS[r.indicator][2],
                     **{
                         k: SUPPRESSED
                         for k in [
@@ -219,7 +218,7 @@ def variant_table(tests: pd.DataFrame) -> pd.DataFrame:
             {
                 "표": r.table_id,
                 "성과": OUTCOMES[r.outcome],
-                "단계": GROUP_LABELS[r.indicator][2],
+                "단계": STAGE_GROUPS[r.indicator][2],
                 "Levene F": round(r.levene_w, 2),
                 "Levene p": _p_text(r.levene_p),
                 "Student t": round(r.t_student, 3),
@@ -239,7 +238,7 @@ def effects_table(tests: pd.DataFrame) -> pd.DataFrame:
     """표 Ⅲ-S3: mean difference and Hedges' g with 95% intervals for every comparison."""
     rows = []
     for r in tests.itertuples():
-        base = {"표": r.table_id, "성과": OUTCOMES[r.outcome], "단계": GROUP_LABELS[r.indicator][2]}
+        base = {"표": r.table_id, "성과": OUTCOMES[r.outcome], "단계": STAGE_GROUPS[r.indicator][2]}
         if r.suppressed:
             rows.append(
                 {
@@ -276,6 +275,7 @@ def estimation_figure(tests: pd.DataFrame, table_id: str, confidence: float = 0.
     Only group summaries are drawn, never persons.
     """
     import matplotlib.pyplot as plt
+    from scipy import stats as sps  # only this figure needs it: other pages start faster
 
     r = _test_row(tests, table_id)
     if r["suppressed"]:
@@ -339,3 +339,71 @@ def outcome_overview(tests: pd.DataFrame, alpha: float = 0.05) -> dict[str, obje
         "max_g_table": big["table_id"] if big is not None else "–",
         "max_g": float(abs(big["hedges_g"])) if big is not None else float("nan"),
     }
+
+
+# ---------------------------------------------------------------- ledger specs of the group sizes
+#: the persons the outcome tests compare (자활근로 participants of the focus year with outcome records)
+OUTCOME_POPULATION = "성과 분석 대상자"
+#: the category of persons to whom a stage indicator does not apply (neither 수행 nor 미수행, never printed)
+NOT_APPLICABLE = "해당 없음"
+INDICATOR_OF_TABLE = {t: ind for t, _o, ind, _d in COMPARISONS} | {d: ind for _t, _o, ind, d in COMPARISONS if d}
+
+
+def group_variable(indicator: str) -> str:
+    """The ledger variable of a stage indicator's groups (e.g. ``"사정지 작성"``)."""
+    return STAGE_GROUPS[indicator][2]
+
+
+def group_domains(data: pd.DataFrame) -> dict[str, list[str]]:
+    """Complete category lists of the indicators' groups in the outcome data.
+
+    ``수행`` and ``미수행``, and :data:`NOT_APPLICABLE` when someone has
+    neither (e.g. 종결 후 상담 for cases not closed), so that the groups add up
+    to the persons analysed.
+    """
+    out = {}
+    for ind in STAGE_GROUPS:
+        col = f"group_{ind}"
+        if col not in data:
+            continue
+        extra = [NOT_APPLICABLE] if (~data[col].isin(["수행", "미수행"])).any() else []
+        out[group_variable(ind)] = ["수행", "미수행", *extra]
+    return out
+
+
+def _group_cells(indicators: list[str | None], columns: dict[str, str]) -> list[dict[str, dict[str, str]]]:
+    return [{c: {group_variable(ind): value} for c, value in columns.items()} if ind else {} for ind in indicators]
+
+
+def outcome_spec(table: pd.DataFrame, year: int, domains: dict[str, list[str]]) -> dict[str, object]:
+    """The ledger spec of an outcome-test table (:func:`outcome_table`, :func:`days_table` or 표 Ⅲ-S6).
+
+    Each 인원 counts the persons of one group (수행 or 미수행) of the table's
+    stage indicator in ``year``; means, standard deviations and test
+    statistics of the row are hidden with it. ``domains`` from
+    :func:`group_domains`.
+    """
+    if "표" in table:  # one comparison per row, groups in two columns (표 Ⅲ-S6)
+        counts = {"인원(수행)": "수행", "인원(미수행)": "미수행"}
+        cells = _group_cells([INDICATOR_OF_TABLE[t] for t in table["표"]], counts)
+    else:  # one group per row: 수행, 미수행 (and the difference row of the days tables)
+        counts = {"인원": ""}
+        ind = _indicator_of_labels(table["구분"].tolist())
+        values = ["수행", "미수행"] + [None] * (len(table) - 2)
+        cells = [{"인원": {group_variable(ind): v}} if v else {} for v in values]
+    stats = [c for c in table.columns if c not in ("표", "비교", "구분", *counts)]
+    return {
+        "population": OUTCOME_POPULATION,
+        "year": int(year),
+        "columns": {c: {} for c in counts},
+        "cells_by": cells,
+        "domains": {k: list(v) for k, v in domains.items()},
+        "related": {c: stats for c in counts},
+    }
+
+
+def _indicator_of_labels(labels: list[str]) -> str:
+    for ind, (yes, no, _name) in STAGE_GROUPS.items():
+        if labels[:2] == [yes, no]:
+            return ind
+    raise ValueError(f"비교 집단을 알 수 없습니다 / unknown comparison groups: {labels[:2]}")

@@ -19,13 +19,133 @@ import pandas as pd
 
 from jahwal.analysis import stages
 from jahwal.chapters.common import _bar_labels, _rounded, _year_str
-from jahwal.display.disclosure import TOTAL, protect
+from jahwal.display import book_cells
+from jahwal.display.disclosure import SUPPRESSED, _whole_numbers, protect
 from jahwal.display.figures import describe, wrap_label
-from jahwal.inputs.contract import CODES, PROVINCES, Extract
-
+from jahwal.display.ledger import apply_suppression
+from jahwal.inputs.contract import CODES, Extract
+from jahwal.vocab import PROVINCES, TOTAL
 
 # ---------------------------------------------------------------- 3. stages
-def intake_assessment_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+# ---------------------------------------------------------------- ledger of the stage counts
+_STAGE_TABLES: dict[str, dict[str, object]] = {
+    # table key → count columns: {header: classifying values}, related columns, kept (published-total) columns
+    "tab-fig-III-11": {
+        "columns": {"초기상담 참여자 수": {}, "사정단계 참여자 수": {"사정": "참여"}},
+        "related": {"초기상담 참여자 수": ["사정단계 참여비율(%)"], "사정단계 참여자 수": ["사정단계 참여비율(%)"]},
+        "keep": ["초기상담 참여자 수"],
+    },
+    "tab-III-3": {
+        "columns": {"초기상담 참여자 수": {}, "사정단계 참여자 수": {"사정": "참여"}},
+        "related": {"초기상담 참여자 수": ["사정단계 참여비율(%)"], "사정단계 참여자 수": ["사정단계 참여비율(%)"]},
+        "rows": {"시도": "시도"},
+    },
+    "tab-III-4": {
+        "columns": {f"{s}(명)": {"IAP": s} for s in CODES["iap_status"]} | {"계(명)": {}},
+        "related": {f"{s}(명)": [f"{s}(%)"] for s in CODES["iap_status"]},
+        "keep": ["계(명)"],
+    },
+    "tab-III-5": {
+        "columns": {
+            "IAP 수립": {"IAP": "수립"},
+            "IAP 미수립": {"IAP": "미수립"},
+            "시스템 미입력": {"IAP": "시스템 미입력"},
+        },
+        "related": {
+            c: ["수립률(%)", "미입력률(%)", "미수립률(%)"] for c in ("IAP 수립", "IAP 미수립", "시스템 미입력")
+        },
+        "rows": {"시도": "시도"},
+    },
+    "tab-III-6": {
+        "columns": {f"{s}(명)": {"ISP": s} for s in CODES["isp_status"]} | {"계(명)": {}},
+        "related": {f"{s}(명)": [f"{s}(%)"] for s in CODES["isp_status"]},
+        "keep": ["계(명)"],
+    },
+    "tab-III-7": {
+        "columns": {"상담 경험자 수": {"상담": "있음"}},
+        "related": {"상담 경험자 수": ["평균값", "중위값", "최소값", "최대값", "표준편차"]},
+    },
+    "tab-III-8": {
+        "columns": {"상담 경험자 수": {"상담": "있음"}},
+        "related": {"상담 경험자 수": ["평균값", "중위값", "최소값", "최대값", "표준편차"]},
+        "rows": {"시도": "시도"},
+    },
+    "tab-fig-III-14": {
+        "columns": {
+            "종결자 수": {"종결": "종결"},
+            "종결 후 상담 있음(명)": {"종결": "종결", "종결 후 상담": "있음"},
+            "종결 후 상담 없음(명)": {"종결": "종결", "종결 후 상담": "없음"},
+        },
+        "related": {
+            "종결 후 상담 있음(명)": ["있음 비율(%)", "없음 비율(%)"],
+            "종결 후 상담 없음(명)": ["있음 비율(%)", "없음 비율(%)"],
+            "종결자 수": ["있음 비율(%)", "없음 비율(%)"],
+        },
+    },
+    "tab-III-S1": {
+        "columns": {
+            "초기상담": {},
+            "사정": {"사정": "참여"},
+            "IAP 수립": {"IAP": "수립"},
+            "상담 1회 이상": {"상담": "있음"},
+            "종결": {"종결": "종결"},
+            "종결 후 상담": {"종결": "종결", "종결 후 상담": "있음"},
+        },
+        "keep": ["초기상담"],
+    },
+}
+
+
+def ledger_spec(key: str, df: pd.DataFrame, year: int | None = None) -> dict[str, object]:
+    """The ledger spec of a Chapter Ⅲ stage table (what each count cell counts), for ``nb.glue_table(ledger=...)``.
+
+    Only the columns ``df`` has are listed; tables with one year per row read it
+    from ``연도``, province tables take ``year``.
+    """
+    t = _STAGE_TABLES[key]
+    columns = {c: v for c, v in t["columns"].items() if c in df.columns}
+    used = {var for v in columns.values() for var in v} | set(t.get("rows", {}))
+    spec: dict[str, object] = {
+        "population": book_cells.POPULATION,
+        "columns": columns,
+        "related": {
+            c: [d for d in deps if d in df.columns] for c, deps in t.get("related", {}).items() if c in columns
+        },
+        "keep": [c for c in t.get("keep", []) if c in columns],
+        "domains": {v: list(book_cells.VARIABLES[v][1]) for v in used if book_cells.VARIABLES[v][1] is not None},
+    }
+    if "rows" in t:
+        spec.update(rows=t["rows"], totals=[TOTAL], year=year)
+    else:
+        spec["year_column"] = "연도"
+    return spec
+
+
+def hide_cells(
+    ex: Extract, df: pd.DataFrame, key: str, threshold: int, focus_year: int | None, year: int | None = None
+) -> pd.DataFrame:
+    """``df`` with the stage counts that the book's joint plan suppresses shown as ``"x"`` (and their rates)."""
+    fy = int(focus_year) if focus_year is not None else int(max(ex.years))
+    spec = ledger_spec(key, df, year)
+    plan = book_cells.book_plan(ex, fy, threshold)
+    return _whole_numbers(apply_suppression(df, spec, list(spec["columns"]), plan.suppressed, key))
+
+
+def stage_count_cells(summary: dict[str, object]) -> dict[str, dict[str, object]]:
+    """The person counts among :func:`stage_summary`'s values and what each counts (for ``nb.glue_count``)."""
+    y0, y1, fy = summary["first_year"], summary["last_year"], summary["year"]
+    return {
+        "intake_first": {"연도": y0},
+        "intake_last": {"연도": y1},
+        "intake_focus": {"연도": fy},
+        "assessed_first": {"연도": y0, "사정": "참여"},
+        "assessed_focus": {"연도": fy, "사정": "참여"},
+        "counsel_persons_focus": {"연도": fy, "상담": "있음"},
+        "closed_focus": {"연도": fy, "종결": "종결"},
+    }
+
+
+def intake_assessment_table(ex: Extract, threshold: int = 10, focus_year: int | None = None) -> pd.DataFrame:
     """Intake, assessment and the continuation rate per year (the values of 그림 Ⅲ-11, Ⅲ-12).
 
     Returns
@@ -36,15 +156,7 @@ def intake_assessment_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     d = stages.intake_assessment_by_year(ex)
     d = _rounded(d, {"assessed_rate": 2})
     d["year"] = _year_str(d["year"])
-    d = protect(
-        d,
-        ["intake_n", "assessed_n"],
-        threshold,
-        related={"intake_n": ["assessed_rate"], "assessed_n": ["assessed_rate"]},
-        complements={"not_assessed": ("intake_n", "assessed_n")},
-        column_totals=False,
-    )
-    return stages.to_korean(d)
+    return hide_cells(ex, stages.to_korean(d), "tab-fig-III-11", threshold, focus_year)
 
 
 def intake_figure(ex: Extract):
@@ -64,11 +176,16 @@ def intake_figure(ex: Extract):
     return fig
 
 
-def assessment_figure(ex: Extract):
-    """그림 Ⅲ-12: persons assessed per year (bars) and the share of intake (line)."""
+def assessment_figure(ex: Extract, threshold: int = 10, focus_year: int | None = None):
+    """그림 Ⅲ-12: persons assessed per year (bars) and the share of intake (line).
+
+    Years whose assessment count the book hides (:func:`intake_assessment_table`) are left out.
+    """
     import matplotlib.pyplot as plt
 
     d = stages.intake_assessment_by_year(ex)
+    shown = intake_assessment_table(ex, threshold, focus_year)
+    d = d[~shown["사정단계 참여자 수"].astype(object).eq(SUPPRESSED).to_numpy()]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     x = d["year"].astype(str)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -95,7 +212,7 @@ def assessment_figure(ex: Extract):
     return fig
 
 
-def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def assessment_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-3: intake, assessment and rate by province for ``year``, with the total row.
 
     Returns
@@ -106,21 +223,15 @@ def assessment_by_province_table(ex: Extract, year: int, threshold: int = 10) ->
     """
     d = stages.intake_assessment_by_province(ex, year).drop(columns="province")
     d = _rounded(d, {"assessed_rate": 2})
-    d = protect(
-        d,
-        ["intake_n", "assessed_n"],
-        threshold,
-        label_column="province_name",
-        related={"intake_n": ["assessed_rate"], "assessed_n": ["assessed_rate"]},
-        complements={"not_assessed": ("intake_n", "assessed_n")},
-    )
-    return stages.to_korean(d)
+    return hide_cells(ex, stages.to_korean(d), "tab-III-3", threshold, year, year=year)
 
 
 _STATUS_LABEL = {"수립": "수립", "미수립": "미수립", "시스템 미입력": "시스템 미입력"}
 
 
-def plan_status_table(ex: Extract, column: str = "iap_status", threshold: int = 10) -> pd.DataFrame:
+def plan_status_table(
+    ex: Extract, column: str = "iap_status", threshold: int = 10, focus_year: int | None = None
+) -> pd.DataFrame:
     """표 Ⅲ-4 (IAP, ``iap_status``) and 표 Ⅲ-6 (ISP, ``isp_status``): status counts and shares per year.
 
     Returns
@@ -147,17 +258,19 @@ def plan_status_table(ex: Extract, column: str = "iap_status", threshold: int = 
         out[f"{s}(%)"] = pct[s].to_numpy()
     out["계(명)"] = n.sum(axis=1).to_numpy()
     counts = [f"{s}(명)" for s in statuses]
-    return protect(
-        out,
-        counts,
-        threshold,
-        related={f"{s}(명)": [f"{s}(%)"] for s in statuses},
-        row_groups=[counts],
-        column_totals=False,
-    )
+    if column == "iap_monitoring":  # not a stage count of the book's ledger
+        return protect(
+            out,
+            counts,
+            threshold,
+            related={f"{s}(명)": [f"{s}(%)"] for s in statuses},
+            row_groups=[counts],
+            column_totals=False,
+        )
+    return hide_cells(ex, out, "tab-III-4" if column == "iap_status" else "tab-III-6", threshold, focus_year)
 
 
-def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def iap_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-5: IAP status counts and rates by province for ``year``, with the total row.
 
     Returns
@@ -168,20 +281,7 @@ def iap_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.Dat
     d = stages.iap_by_province(ex, year).drop(columns="province")
     d.columns.name = None
     d = _rounded(d, {"iap_rate": 1, "iap_missing_rate": 1, "iap_not_rate": 1})
-    counts = ["iap_established", "iap_not_established", "iap_missing"]
-    d = protect(
-        d,
-        counts,
-        threshold,
-        label_column="province_name",
-        related={
-            "iap_established": ["iap_rate"],
-            "iap_not_established": ["iap_not_rate"],
-            "iap_missing": ["iap_missing_rate"],
-        },
-        row_groups=[counts],
-    )
-    return stages.to_korean(d)
+    return hide_cells(ex, stages.to_korean(d), "tab-III-5", threshold, year, year=year)
 
 
 _COUNSEL_DIGITS = {"mean": 2, "median": 2, "min": 0, "max": 0, "sd": 2}
@@ -205,7 +305,7 @@ def _count_columns(d: pd.DataFrame, columns: tuple[str, ...] = ("min", "max")) -
     return d
 
 
-def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def counselling_by_year_table(ex: Extract, threshold: int = 10, focus_year: int | None = None) -> pd.DataFrame:
     """표 Ⅲ-7: annual counselling per counselled person per year.
 
     Returns
@@ -215,19 +315,17 @@ def counselling_by_year_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     """
     d = _rounded(stages.counselling_by_year(ex), _COUNSEL_DIGITS)
     d["year"] = _year_str(d["year"])
-    d = protect(d, ["persons_n"], threshold, related={"persons_n": list(_COUNSEL_DIGITS)}, column_totals=False)
-    return stages.to_korean(_count_columns(d))
+    return hide_cells(ex, stages.to_korean(_count_columns(d)), "tab-III-7", threshold, focus_year)
 
 
-def counselling_by_province_table(ex: Extract, year: int, threshold: int = 10) -> pd.DataFrame:
+def counselling_by_province_table(ex: Extract, year: int, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-8: annual counselling per counselled person by province for ``year``, with the total row."""
     d = stages.counselling_by_province(ex, year).drop(columns="province")
     d = _rounded(d, _COUNSEL_DIGITS)
-    d = protect(d, ["persons_n"], threshold, label_column="province_name", related={"persons_n": list(_COUNSEL_DIGITS)})
-    return stages.to_korean(_count_columns(d))
+    return hide_cells(ex, stages.to_korean(_count_columns(d)), "tab-III-8", threshold, year, year=year)
 
 
-def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10):
+def counselling_distribution_figure(ex: Extract, year: int, threshold: int):
     """그림 Ⅲ-13: distribution of annual counselling per person, by year and by province in ``year``.
 
     Box plots without outlying points (no single person is drawn): boxes span
@@ -295,7 +393,7 @@ def counselling_distribution_figure(ex: Extract, year: int, threshold: int = 10)
     )
 
 
-def post_closure_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def post_closure_table(ex: Extract, threshold: int = 10, focus_year: int | None = None) -> pd.DataFrame:
     """The values of 그림 Ⅲ-14: closed cases and post-closure counselling per year.
 
     Returns
@@ -314,29 +412,22 @@ def post_closure_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
             "없음 비율(%)": d["no_post_rate"].round(2),
         }
     )
-    counts = ["종결자 수", "종결 후 상담 있음(명)", "종결 후 상담 없음(명)"]
-    return protect(
-        out,
-        counts,
-        threshold,
-        related={
-            "종결 후 상담 있음(명)": ["있음 비율(%)"],
-            "종결 후 상담 없음(명)": ["없음 비율(%)"],
-            "종결자 수": ["있음 비율(%)", "없음 비율(%)"],
-        },
-        row_groups=[["종결 후 상담 있음(명)", "종결 후 상담 없음(명)"]],
-        column_totals=False,
-    )
+    return hide_cells(ex, out, "tab-fig-III-14", threshold, focus_year)
 
 
-def post_closure_figure(ex: Extract, threshold: int = 10):
-    """그림 Ⅲ-14: share of closed cases with and without post-closure counselling per year (stacked)."""
+def post_closure_figure(ex: Extract, threshold: int = 10, focus_year: int | None = None):
+    """그림 Ⅲ-14: share of closed cases with and without post-closure counselling per year (stacked).
+
+    Years whose counts the book hides (:func:`post_closure_table`) are left out.
+    """
     import matplotlib.pyplot as plt
 
     d = stages.post_closure_by_year(ex)
-    ok = (d["post_n"] >= threshold) | (d["post_n"] == 0)
-    ok &= ((d["closed_n"] - d["post_n"]) >= threshold) | (d["closed_n"] == d["post_n"])
-    d = d[ok]
+    shown = post_closure_table(ex, threshold, focus_year)
+    ok = ~shown[["종결자 수", "종결 후 상담 있음(명)", "종결 후 상담 없음(명)"]].astype(object).eq(SUPPRESSED).any(
+        axis=1
+    )
+    d = d[ok.to_numpy()]
     fig, ax = plt.subplots(figsize=(7, 3.8))
     x = d["year"].astype(str)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -358,7 +449,7 @@ def post_closure_figure(ex: Extract, threshold: int = 10):
 FUNNEL_STAGES = ["초기상담", "사정", "IAP 수립", "상담 1회 이상", "종결", "종결 후 상담"]
 
 
-def funnel_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
+def funnel_table(ex: Extract, threshold: int = 10, focus_year: int | None = None) -> pd.DataFrame:
     """표 Ⅲ-S1: persons reaching each stage per year (one row per year).
 
     Returns
@@ -371,21 +462,25 @@ def funnel_table(ex: Extract, threshold: int = 10) -> pd.DataFrame:
     out = wide.reset_index().rename(columns={"year": "연도"})
     out["연도"] = _year_str(out["연도"])
     out.columns.name = None
-    return protect(
-        out,
-        FUNNEL_STAGES,
-        threshold,
-        complements={"no_post": ("종결", "종결 후 상담"), "not_assessed": ("초기상담", "사정")},
-        column_totals=False,
-    )
+    return hide_cells(ex, out, "tab-III-S1", threshold, focus_year)
 
 
-def funnel_figure(ex: Extract, threshold: int = 10):
-    """그림 Ⅲ-S2: share of the year's intake reaching each stage, per year (grouped bars)."""
+def funnel_figure(ex: Extract, threshold: int = 10, focus_year: int | None = None):
+    """그림 Ⅲ-S2: share of the year's intake reaching each stage, per year (grouped bars).
+
+    A stage whose count the book hides (:func:`funnel_table`) has no bar.
+    """
     import matplotlib.pyplot as plt
 
     f = stages.funnel(ex)
-    f = f[(f["n"] >= threshold) | (f["n"] == 0)]
+    shown = funnel_table(ex, threshold, focus_year).melt(id_vars="연도", var_name="stage", value_name="shown")
+    hidden_cells = set(
+        zip(
+            shown.loc[shown["shown"].astype(object).eq(SUPPRESSED), "연도"].astype(int),
+            shown.loc[shown["shown"].astype(object).eq(SUPPRESSED), "stage"],
+        )
+    )
+    f = f[[(int(y), s) not in hidden_cells for y, s in zip(f["year"], f["stage"])]]
     years = sorted(f["year"].unique())
     fig, ax = plt.subplots(figsize=(6.7, 4.2))
     width = 0.8 / max(1, len(years))
@@ -415,11 +510,21 @@ def _ranked(
 
 
 def _cell(table: pd.DataFrame, key_col: str, key: str, col: str) -> object:
+    if col not in table.columns:  # a status nobody has in this extract
+        return float("nan")
     v = table.loc[table[key_col] == key, col]
     if v.empty:
         return float("nan")
     v = v.iloc[0]
     return v if isinstance(v, str) else float(v)
+
+
+def _cell_value(v: object) -> object:
+    """A published cell as a prose value: ``"x"`` stays, numbers become ``int`` or ``float``."""
+    if isinstance(v, str):
+        return v
+    f = float(v)
+    return int(f) if f.is_integer() and not isinstance(v, (float, np.floating)) else f
 
 
 def stage_summary(ex: Extract, year: int, threshold: int = 10) -> dict[str, object]:
@@ -453,30 +558,38 @@ def stage_summary(ex: Extract, year: int, threshold: int = 10) -> dict[str, obje
         "rate_focus": float(fy["assessed_rate"]),
         "rate_last": float(last["assessed_rate"]),
     }
+    # counts and rates the book hides are hidden here too (the published tables, not the extract)
+    t11 = intake_assessment_table(ex, threshold, year).set_index("연도")
+    first_y, last_y, y = out["first_year"], out["last_year"], str(year)
+    out["assessed_first"] = _cell_value(t11.loc[first_y, "사정단계 참여자 수"])
+    out["assessed_focus"] = _cell_value(t11.loc[y, "사정단계 참여자 수"])
+    out["rate_first"] = _cell_value(t11.loc[first_y, "사정단계 참여비율(%)"])
+    out["rate_focus"] = _cell_value(t11.loc[y, "사정단계 참여비율(%)"])
+    out["rate_last"] = _cell_value(t11.loc[last_y, "사정단계 참여비율(%)"])
     t3 = assessment_by_province_table(ex, year, threshold)
     for i, (name, rate) in enumerate(_ranked(t3, "시도", "사정단계 참여비율(%)"), start=1):
         out[f"prov{i}_name"], out[f"prov{i}_rate"] = name, rate
-    t4 = plan_status_table(ex, "iap_status", threshold)
-    y = str(year)
+    t4 = plan_status_table(ex, "iap_status", threshold, year)
     out["iap_rate"] = _cell(t4, "연도", y, "수립(%)")
     out["iap_not_rate"] = _cell(t4, "연도", y, "미수립(%)")
     out["iap_missing_rate"] = _cell(t4, "연도", y, "시스템 미입력(%)")
     t5 = iap_by_province_table(ex, year, threshold)
     ((out["iap_top_name"], out["iap_top_rate"]),) = _ranked(t5, "시도", "수립률(%)", k=1)
-    t6 = plan_status_table(ex, "isp_status", threshold)
+    t6 = plan_status_table(ex, "isp_status", threshold, year)
     out["isp_rate"] = _cell(t6, "연도", y, "수립(%)")
-    cy = stages.counselling_by_year(ex).set_index("year")
-    out["counsel_mean_focus"] = float(cy.loc[year, "mean"])
-    out["counsel_max_focus"] = float(cy.loc[year, "max"])
-    out["counsel_persons_focus"] = int(cy.loc[year, "persons_n"])
-    out["counsel_peak_year"] = str(int(cy["mean"].idxmax()))
-    out["counsel_peak_mean"] = float(cy["mean"].max())
+    t7 = counselling_by_year_table(ex, threshold, year).set_index("연도")
+    out["counsel_mean_focus"] = _cell_value(t7.loc[y, "평균값"])
+    out["counsel_max_focus"] = _cell_value(t7.loc[y, "최대값"])
+    out["counsel_persons_focus"] = _cell_value(t7.loc[y, "상담 경험자 수"])
+    means = pd.to_numeric(t7["평균값"], errors="coerce").dropna()
+    out["counsel_peak_year"] = str(means.idxmax()) if len(means) else "–"
+    out["counsel_peak_mean"] = float(means.max()) if len(means) else float("nan")
     t8 = counselling_by_province_table(ex, year, threshold)
     ((out["counsel_top_name"], out["counsel_top_mean"]),) = _ranked(t8, "시도", "평균값", k=1)
-    pc = stages.post_closure_by_year(ex).set_index("year")
-    out["post_rate_first"] = float(pc["post_rate"].iloc[0])
-    out["post_rate_focus"] = float(pc.loc[year, "post_rate"])
-    out["closed_focus"] = int(pc.loc[year, "closed_n"])
+    pc = post_closure_table(ex, threshold, year).set_index("연도")
+    out["post_rate_first"] = _cell_value(pc["있음 비율(%)"].iloc[0])
+    out["post_rate_focus"] = _cell_value(pc.loc[y, "있음 비율(%)"])
+    out["closed_focus"] = _cell_value(pc.loc[y, "종결자 수"])
     return out
 
 

@@ -5,25 +5,42 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jahwal.analysis.outcomes import GROUP_LABELS, OUTCOMES
+from jahwal.analysis.supplementary import stratum_order
+from jahwal.chapters import ch3_outcomes
+from jahwal.display.attack import plan
 from jahwal.display.disclosure import SUPPRESSED, _whole_numbers, protect
+from jahwal.display.ledger import CellKey, Ledger, apply_suppression
+from jahwal.vocab import OUTCOMES, STAGE_GROUPS
 
 STRATA = {"unit_type": "사업단 유형", "participation_band": "참여기간"}
+#: the stratum of persons without a value (never printed)
+NOT_RECORDED = "미상"
 
 
 def stratified_table(
-    res: pd.DataFrame, by: str, daily_rates: dict[str, float] | None = None, threshold: int = 10
+    res: pd.DataFrame,
+    by: str,
+    daily_rates: dict[str, float] | None = None,
+    threshold: int = 10,
+    *,
+    data: pd.DataFrame | None = None,
+    year: int | None = None,
+    cuts: list[int] | None = None,
 ) -> pd.DataFrame:
     """Display table of :func:`stratified_tests` (표 Ⅲ-S4, Ⅲ-S5), Korean headers, suppressed.
 
     Within 사업단 type, the 자활급여 difference is also given in days at that
-    type's daily rate (when ``daily_rates`` has one).
+    type's daily rate (when ``daily_rates`` has one). With ``data`` (from
+    :func:`jahwal.analysis.supplementary.analysis_data`) and ``year``, the
+    counts hidden are those of :func:`strata_plan`, chosen jointly for both
+    stratifications against the group sizes of 표 Ⅲ-9 to Ⅲ-20; without, each
+    comparison's block is protected on its own.
     """
     label = STRATA.get(by, by)
     out = pd.DataFrame(
         {
             "표": res["table_id"],
-            "비교": [f"{OUTCOMES[o]} · {GROUP_LABELS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
+            "비교": [f"{OUTCOMES[o]} · {STAGE_GROUPS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
             label: res["stratum"],
             "인원(수행)": res["n1"].astype(int),
             "인원(미수행)": res["n2"].astype(int),
@@ -42,6 +59,16 @@ def stratified_table(
         out["차이(일)"] = np.round(days, 1)
     stats_cols = [c for c in out.columns if c not in ("표", "비교", label, "인원(수행)", "인원(미수행)")]
     counts = ["인원(수행)", "인원(미수행)"]
+    if data is not None and year is not None:
+        hide = strata_plan(data, int(year), threshold, cuts)
+        spec = stratified_spec(out, data, by, int(year), cuts)
+        out = apply_suppression(out, spec, counts, hide)
+        hidden = res["suppressed"].to_numpy() | out[counts].eq(SUPPRESSED).any(axis=1).to_numpy()
+        for c in stats_cols:
+            if hidden.any():
+                out[c] = out[c].astype(object)
+                out.loc[hidden, c] = SUPPRESSED
+        return _whole_numbers(out)
     # strata partition each comparison's groups, whose sizes are published (표 Ⅲ-9 to Ⅲ-20):
     # protect each comparison's block with secondary suppression down its columns
     blocks = [
@@ -97,7 +124,7 @@ def forest_figure(res: pd.DataFrame, by: str):
                 linewidth=1,
             )
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
-        ax.set_title(GROUP_LABELS[ind][2], fontsize=10)
+        ax.set_title(STAGE_GROUPS[ind][2], fontsize=10)
         ax.set_xlabel("Hedges' g")
         ax.xaxis.set_tick_params(labelbottom=True)
     axes[0][0].set_yticks(range(len(strata)))
@@ -115,12 +142,12 @@ def forest_figure(res: pd.DataFrame, by: str):
     return fig
 
 
-def adjusted_table(res: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
+def adjusted_table(res: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """표 Ⅲ-S6: raw and adjusted differences with 95% intervals, Korean headers."""
     out = pd.DataFrame(
         {
             "표": res["table_id"],
-            "비교": [f"{OUTCOMES[o]} · {GROUP_LABELS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
+            "비교": [f"{OUTCOMES[o]} · {STAGE_GROUPS[i][2]}" for o, i in zip(res["outcome"], res["indicator"])],
             "인원(수행)": res["n1"].astype(int),
             "인원(미수행)": res["n2"].astype(int),
             "단순 차이(원)": res["raw_diff"].round(0),
@@ -172,7 +199,7 @@ def adjusted_figure(res: pd.DataFrame):
         ax.axvline(0, color="grey", linestyle="--", linewidth=1)
         ax.set_yticks(ys)
         ax.set_yticklabels(
-            [f"{GROUP_LABELS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=9
+            [f"{STAGE_GROUPS[i][2]}({t.replace('표 ', '')})" for i, t in zip(g["indicator"], g["table_id"])], fontsize=9
         )
         ax.invert_yaxis()
         ax.set_xlabel("평균 차이(만원, 수행-미수행)")
@@ -214,3 +241,98 @@ def summary(strat_unit: pd.DataFrame, strat_band: pd.DataFrame, adjusted: pd.Dat
         "max_shrink_table": top["table_id"] if top is not None else "–",
         "max_shrink": float(change.max()) if top is not None else float("nan"),
     }
+
+
+def stratified_spec(
+    table: pd.DataFrame, data: pd.DataFrame, by: str, year: int, cuts: list[int] | None = None
+) -> dict[str, object]:
+    """The ledger spec of :func:`stratified_table` (표 Ⅲ-S4, Ⅲ-S5), for ``nb.glue_table(ledger=...)``.
+
+    Each count is one group (수행 or 미수행) of the row's stage indicator within
+    one stratum; the strata (with 미상 for persons without a value, never
+    printed) add up to the groups of 표 Ⅲ-9 to Ⅲ-20.
+    """
+    label = STRATA.get(by, by)
+    spec = ch3_outcomes.outcome_spec(table.drop(columns=[label]), year, ch3_outcomes.group_domains(data))
+    strata = stratum_order(by, data[by].dropna().tolist(), cuts)
+    strata += [NOT_RECORDED] if data[by].isna().any() else []
+    spec["rows"] = {label: label}
+    spec["domains"] = {**spec["domains"], label: strata}
+    spec["related"] = {c: [x for x in deps if x != label] for c, deps in spec["related"].items()}
+    return spec
+
+
+_STRATA_PLANS: dict[tuple, tuple[pd.DataFrame, set[CellKey]]] = {}
+
+
+def strata_plan(data: pd.DataFrame, year: int, threshold: int = 10, cuts: list[int] | None = None) -> set[CellKey]:
+    """Group sizes of 표 Ⅲ-S4 and Ⅲ-S5 to hide, chosen jointly (cached per data, year, threshold and cuts).
+
+    The ledger holds every indicator's groups (수행, 미수행) in the year, kept
+    as published in 표 Ⅲ-9 to Ⅲ-20, and their split by 사업단 유형 and by
+    참여기간; strata and groups that are never printed (미상, 해당 없음) are
+    implicit cells. A group of fewer than ``threshold`` persons in a stratum is
+    hidden, and then the fewest other strata that keep it (and every pair of
+    hidden strata) from being worked out to within the protection interval.
+    """
+    key = (id(data), int(year), int(threshold), tuple(cuts or ()))
+    hit = _STRATA_PLANS.get(key)
+    if hit is not None and hit[0] is data:
+        return hit[1]
+    pop = ch3_outcomes.OUTCOME_POPULATION
+    domains = ch3_outcomes.group_domains(data)
+    led = Ledger()
+    for var, values in domains.items():
+        led.set_domain(var, values)
+    for ind in STAGE_GROUPS:
+        col = f"group_{ind}"
+        if col not in data:
+            continue
+        var = ch3_outcomes.group_variable(ind)
+        groups = data[col].where(data[col].isin(["수행", "미수행"]), ch3_outcomes.NOT_APPLICABLE)
+        for value in domains[var]:
+            n = float((groups == value).sum())
+            cell = CellKey.make(pop, {"연도": year, var: value})
+            if value == ch3_outcomes.NOT_APPLICABLE:
+                led.add_implicit(cell, n)
+            else:
+                led.add(cell, n, "표 Ⅲ-9–Ⅲ-20", keep=True)
+        for by, label in STRATA.items():
+            if by not in data:
+                continue
+            strata = stratum_order(by, data[by].dropna().tolist(), cuts)
+            led.set_domain(label, strata + ([NOT_RECORDED] if data[by].isna().any() else []))
+            stratum = data[by].astype(object).where(data[by].notna(), NOT_RECORDED)
+            for s in led.domains[label]:
+                for value in domains[var]:
+                    n = float(((stratum == s) & (groups == value)).sum())
+                    cell = CellKey.make(pop, {"연도": year, var: value, label: s})
+                    if s == NOT_RECORDED or value == ch3_outcomes.NOT_APPLICABLE:
+                        led.add_implicit(cell, n)
+                    else:
+                        led.add(cell, n, "표 Ⅲ-S4·Ⅲ-S5")
+    hide = plan(led, threshold).suppressed
+    _STRATA_PLANS.clear()
+    _STRATA_PLANS[key] = (data, hide)
+    return hide
+
+
+def with_strata_plan(
+    res: pd.DataFrame, data: pd.DataFrame, by: str, year: int, threshold: int = 10, cuts: list[int] | None = None
+) -> pd.DataFrame:
+    """``res`` with ``suppressed`` also set where :func:`strata_plan` hides a group size of the stratum.
+
+    So that the forest figures and the prose leave out the statistics of every
+    stratum whose table row is hidden.
+    """
+    hide = strata_plan(data, int(year), threshold, cuts)
+    label = STRATA.get(by, by)
+    pop = ch3_outcomes.OUTCOME_POPULATION
+    hidden = [
+        any(
+            CellKey.make(pop, {"연도": year, ch3_outcomes.group_variable(ind): v, label: s}) in hide
+            for v in ("수행", "미수행")
+        )
+        for ind, s in zip(res["indicator"], res["stratum"])
+    ]
+    return res.assign(suppressed=res["suppressed"].to_numpy() | np.array(hidden, dtype=bool))

@@ -5,16 +5,16 @@ headers and suppression.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from jahwal.analysis.compare import stars
 from jahwal.analysis.framework import evidence_segments
-from jahwal.chapters.ch1 import GROUP_KO
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.inputs.framework import INDICATORS, PLACEMENT, STAGES, SUBDOMAINS, Framework, IndicatorSpec
+from jahwal.vocab import FOCUS_GROUPS
 
 STAGE_TITLES = {s: f"{s}성과" for s in STAGES}
 #: rows of the grid, top to bottom: (domain, sub-domain)
@@ -28,7 +28,7 @@ def _cell_name(row: Any) -> str:
 
 
 def grid_table(g: pd.DataFrame) -> pd.DataFrame:
-    """표 Ⅴ-1: the cells in grid order with Korean headers.
+    """표 Ⅴ-S1: the cells in grid order with Korean headers.
 
     Returns
     -------
@@ -74,7 +74,7 @@ def evidence_table(fw: Framework, corpus: Any) -> pd.DataFrame:
             {
                 "칸": fw.cell_label(ev.cell_id),
                 "성과": cells.at[ev.cell_id, "outcome"],
-                "집단": GROUP_KO[ev.group],
+                "집단": FOCUS_GROUPS[ev.group],
                 "코드": ev.code_id,
                 "주제": codes.at[ev.code_id, "name"],
                 "보고서 표": codes.at[ev.code_id, "table_id"],
@@ -149,12 +149,32 @@ def _small(v: Any, threshold: int) -> bool:
     return pd.notna(v) and 1 <= float(v) < threshold
 
 
-def mark_suppressed(values: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
+#: the Chapter Ⅲ stage counts each rate or mean indicator is computed from (ledger classifying values besides 연도)
+INDICATOR_CELLS: dict[str, list[dict[str, str]]] = {
+    "assessment_rate": [{}, {"사정": "참여"}],
+    "iap_rate": [{}, {"IAP": "수립"}],
+    "isp_rate": [{}, {"ISP": "수립"}],
+    "post_closure_rate": [
+        {"종결": "종결"},
+        {"종결": "종결", "종결 후 상담": "있음"},
+        {"종결": "종결", "종결 후 상담": "없음"},
+    ],
+    "counselling_mean": [{"상담": "있음"}],
+}
+
+
+def mark_suppressed(
+    values: pd.DataFrame, threshold: int = 10, hidden: Callable[[dict], bool] | None = None
+) -> pd.DataFrame:
     """Flag values that would disclose small groups (column ``suppressed``).
 
     A rate is hidden when its base, its count or the rest of the base is
     between 1 and ``threshold - 1``; a mean when its base is; a gap when either
-    group is (as in Chapter Ⅲ) or when it could not be computed.
+    group is (as in Chapter Ⅲ) or when it could not be computed. With
+    ``hidden`` (``hidden(cell) -> bool``: the book's joint suppression of the
+    Chapter Ⅲ stage counts, :func:`jahwal.display.book_cells.hidden_predicate`),
+    a rate or mean is also hidden when a count it is computed from is hidden in
+    Chapter Ⅲ (:data:`INDICATOR_CELLS`).
 
     Examples
     --------
@@ -175,6 +195,8 @@ def mark_suppressed(values: pd.DataFrame, threshold: int = 10) -> pd.DataFrame:
             hide = _small(r.n, threshold)
         else:
             hide = pd.isna(r.value) or min(r.n1, r.n2) < threshold
+        if hidden is not None and not hide:
+            hide = any(hidden({"연도": int(r.year), **cell}) for cell in INDICATOR_CELLS.get(r.indicator, []))
         flags.append(bool(hide or pd.isna(r.value)))
     return values.assign(suppressed=flags)
 
@@ -188,7 +210,7 @@ def _fmt_value(spec: IndicatorSpec, value: float, p: float = np.nan, alpha_stars
 
 
 def indicator_definitions(fw: Framework) -> pd.DataFrame:
-    """표 Ⅴ-2: each indicator of the framework with its cell, definition and Chapter Ⅲ source.
+    """표 Ⅴ-S3: each indicator of the framework with its cell, definition and Chapter Ⅲ source.
 
     Returns
     -------
@@ -212,7 +234,7 @@ def indicator_definitions(fw: Framework) -> pd.DataFrame:
 
 
 def indicator_table(fw: Framework, values: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
-    """표 Ⅴ-3: indicator values by year with their trend, suppressed cells as ``x``.
+    """표 Ⅴ-S4: indicator values by year with their trend, suppressed cells as ``x``.
 
     Returns
     -------
@@ -253,7 +275,7 @@ def indicator_table(fw: Framework, values: pd.DataFrame, trends: pd.DataFrame) -
 
 
 def indicator_figure(fw: Framework, values: pd.DataFrame, *, ncols: int = 2):
-    """그림 Ⅴ-3: each indicator over the years (suppressed years left out)."""
+    """그림 Ⅴ-S1: each indicator over the years (suppressed years left out)."""
     import matplotlib.pyplot as plt
 
     if "suppressed" not in values.columns:

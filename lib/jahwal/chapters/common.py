@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jahwal.display.disclosure import TOTAL
+from jahwal.vocab import TOTAL
 
 
 def _rounded(df: pd.DataFrame, digits: dict[str, int]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from jahwal.analysis import stages
 from jahwal.analysis.compare import stars
 from jahwal.analysis.framework import grid, grid_summary, indicator_values
 from jahwal.chapters.ch5 import mark_suppressed
+from jahwal.display import book_cells
 from jahwal.display.disclosure import SUPPRESSED
 from jahwal.inputs.contract import Extract
 from jahwal.inputs.framework import DOMAINS, GROUPS, STAGES, SUBDOMAINS, Framework
@@ -45,13 +46,22 @@ def change_verb(change: Any, up: str, down: str, same: str = "같습니다", hid
     return up if change > 0 else down if change < 0 else same
 
 
+def count_cells(found: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{value key: classification}`` of the person counts of :func:`key_findings` that Chapter Ⅲ also publishes.
+
+    For ``nb.glue_count`` with the population of the stage counts; the yearly intake is a total the report
+    publishes (그림 Ⅲ-11).
+    """
+    return {"intake_first": {"연도": found["first_year"]}, "intake_last": {"연도": found["last_year"]}}
+
+
 def key_findings(
     ex: Extract,
     corpus: Any,
     fw: Framework,
     *,
     focus_year: int,
-    threshold: int = 10,
+    threshold: int,
     alpha: float = 0.05,
     variant: str = "auto",
     daily_rates: dict[str, float] | None = None,
@@ -81,7 +91,8 @@ def key_findings(
     """
     if focus_year not in ex.years:
         raise ValueError(f"focus_year {focus_year}의 자료가 없습니다 / no data for focus_year (years: {ex.years})")
-    values = mark_suppressed(indicator_values(ex, alpha=alpha, variant=variant), threshold)
+    hidden = book_cells.hidden_predicate(ex, focus_year, threshold)  # what Chapter Ⅲ hides stays hidden here
+    values = mark_suppressed(indicator_values(ex, alpha=alpha, variant=variant), threshold, hidden)
     v = values.set_index(["indicator", "year"])
     first, last = min(ex.years), max(ex.years)
 
@@ -93,15 +104,20 @@ def key_findings(
     ia = stages.intake_assessment_by_year(ex).set_index("year")
     n0, n1 = int(ia.at[first, "intake_n"]), int(ia.at[last, "intake_n"])
     small = lambda n: 1 <= n < threshold  # noqa: E731
-    growth = SUPPRESSED if small(n0) or small(n1) or n0 == 0 else 100 * (n1 - n0) / n0
+    hide0, hide1 = small(n0) or hidden({"연도": first}), small(n1) or hidden({"연도": last})
+    growth = SUPPRESSED if hide0 or hide1 or n0 == 0 else 100 * (n1 - n0) / n0
     cy = stages.counselling_by_year(ex).set_index("year")
-    c_ok = focus_year in cy.index and not small(int(cy.at[focus_year, "persons_n"]))
+    c_ok = (
+        focus_year in cy.index
+        and not small(int(cy.at[focus_year, "persons_n"]))
+        and not hidden({"연도": focus_year, "상담": "있음"})
+    )
     out: dict[str, Any] = {
         "first_year": str(first),
         "last_year": str(last),
         "focus_year": str(focus_year),
-        "intake_first": SUPPRESSED if small(n0) else n0,
-        "intake_last": SUPPRESSED if small(n1) else n1,
+        "intake_first": SUPPRESSED if hide0 else n0,
+        "intake_last": SUPPRESSED if hide1 else n1,
         "intake_growth": growth if growth == SUPPRESSED else abs(growth),
         "intake_verb": change_verb(growth, "늘었습니다", "줄었습니다"),
         "assessment_rate_first": shown("assessment_rate", first),

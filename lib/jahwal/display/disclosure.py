@@ -9,14 +9,14 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-TOTAL = "계"
+from jahwal.vocab import TOTAL
 
 
 # ---------------------------------------------------------------- disclosure
 def protect(
     df: pd.DataFrame,
     count_columns: Sequence[str],
-    threshold: int = 10,
+    threshold: int,
     *,
     label_column: str | None = None,
     total_label: str = TOTAL,

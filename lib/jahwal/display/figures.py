@@ -18,7 +18,20 @@ import pandas as pd
 from matplotlib import font_manager
 
 FONT_FAMILY = "NanumGothic"
-PALETTE = "colorblind"
+#: seaborn's colour-blind-safe palette, its light colours darkened so that every colour has a
+#: contrast of at least 3:1 against the white background (WCAG 2.1 AA for graphics, 1.4.11)
+PALETTE = [
+    "#0173B2",  # blue
+    "#B5700A",  # orange (colorblind #DE8F05)
+    "#029E73",  # green
+    "#D55E00",  # vermillion
+    "#B55BA6",  # purple (#CC78BC)
+    "#A87444",  # brown (#CA9161)
+    "#D63A7C",  # pink (#FBAFE4)
+    "#7F7F7F",  # grey (#949494)
+    "#857C00",  # olive (#ECE133)
+    "#00838F",  # teal (#56B4E9)
+]
 
 
 def font_files() -> list[Path]:

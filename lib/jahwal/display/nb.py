@@ -17,7 +17,6 @@ import json
 import math
 import os
 import re
-import warnings
 from numbers import Number
 from pathlib import Path
 from typing import Any, Iterable
@@ -30,11 +29,28 @@ from jahwal.display.figures import set_theme
 TABLE_DIR_ENV = "JAHWAL_TABLE_DIR"
 TABLE_URL_PREFIX = "../tables/"
 TABLE_MIME = "application/vnd.jahwal.table+json"
+#: a person count glued into the prose (:func:`glue_count`): its ledger cell for the gate
+COUNT_MIME = "application/vnd.jahwal.count+json"
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-def setup() -> None:
-    """Prepare a notebook: Korean fonts, the seaborn theme and display options."""
+#: the study of the running notebook, set by :func:`setup` (``synthetic``: the study's synthetic block or None)
+STUDY: dict[str, Any] = {"synthetic": None, "focus_year": None}
+
+
+def setup(*, synthetic: Any = None, focus_year: int | None = None) -> None:
+    """Prepare a notebook: Korean fonts, the seaborn theme and display options.
+
+    Parameters
+    ----------
+    synthetic : dict, optional
+        The study's ``prepare.synthetic`` block. When given, tables glued with
+        :func:`glue_table` are marked by where their values come from
+        (:mod:`jahwal.inputs.origin`); a real-extract build passes ``None``.
+    focus_year : int, optional
+        The study's focus year (the year of tables that show one year).
+    """
+    STUDY.update(synthetic=synthetic, focus_year=focus_year)
     try:  # inside a kernel: figures are shown (and glued) as PNG images
         from IPython import get_ipython
         from matplotlib_inline.backend_inline import set_matplotlib_formats
@@ -48,7 +64,6 @@ def setup() -> None:
     pd.set_option("display.max_columns", 50)
     pd.set_option("display.width", 120)
     np.set_printoptions(legacy="1.25")
-    warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 # ---------------------------------------------------------------- formatting
@@ -95,22 +110,40 @@ def _check_key(key: str) -> str:
     return key
 
 
-def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False) -> None:
+def marked(text: str, origin: str | None) -> str:
+    """A prose value with its origin mark (공표, 보정, 가정), or unchanged without one.
+
+    Examples
+    --------
+    >>> marked("1,334", "공표"), marked("1,334", None)
+    ('1,334[공표]', '1,334')
+    """
+    return f"{text}[{origin}]" if origin and text not in ("x", "–", "") else text
+
+
+def glue_text(key: str, value: Any, digits: int = 0, *, percent: bool = False, origin: str | None = None) -> None:
     """Glue a number (formatted) or a string under ``key`` for ``{glue:text}``.
 
-    Returns nothing, so that a glue call at the end of a cell shows nothing.
+    ``origin`` (공표, 보정 or 가정; ``None`` in a real-extract build) is shown
+    after the value, see :func:`marked`. Returns nothing, so that a glue call
+    at the end of a cell shows nothing.
     """
     from myst_nb import glue
 
     text = value if isinstance(value, str) else fmt_num(value, digits, percent=percent)
-    glue(_check_key(key), text, display=False)
+    glue(_check_key(key), marked(text, origin), display=False)
 
 
-def glue_many(values: dict[str, Any], digits: int | dict[str, int] = 0) -> None:
-    """Glue several values at once; ``digits`` may be one number or one per key."""
+def glue_many(
+    values: dict[str, Any], digits: int | dict[str, int] = 0, origins: dict[str, str | None] | None = None
+) -> None:
+    """Glue several values at once; ``digits`` may be one number or one per key.
+
+    ``origins`` maps keys to their origin mark (see :func:`glue_text`).
+    """
     for key, value in values.items():
         d = digits.get(key, 0) if isinstance(digits, dict) else digits
-        glue_text(key, value, d)
+        glue_text(key, value, d, origin=(origins or {}).get(key))
 
 
 class Table:
@@ -129,6 +162,17 @@ class Table:
         Columns holding person counts, checked by the disclosure gate.
     digits : int or dict
         Decimal places for float columns.
+    ledger : dict, optional
+        What each count cell counts (population, year, classifying columns;
+        see :mod:`jahwal.display.ledger`). The cells travel in the payload to the
+        gate, which checks them against every other published count.
+        ``count_columns`` defaults to the spec's ``columns``.
+    origin : DataFrame, optional
+        Where each value comes from in a synthetic build: a frame of the same
+        shape holding 공표, 보정, 가정 or an empty string per cell
+        (:func:`jahwal.inputs.origin.table_marks`). Marked cells carry a CSS class,
+        a ``data-origin`` attribute and a one-syllable mark, and a legend is
+        shown under the table.
     """
 
     def __init__(
@@ -141,6 +185,8 @@ class Table:
         digits: int | dict[str, int] = 2,
         index: bool = False,
         note: str = "",
+        ledger: dict[str, Any] | None = None,
+        origin: pd.DataFrame | None = None,
     ) -> None:
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"표 {key}: DataFrame이 필요합니다 / a DataFrame is required")
@@ -149,11 +195,27 @@ class Table:
         self.key = _check_key(key)
         self.statistic = statistic
         self.count_columns = [c for c in count_columns]
+        if ledger is not None and not self.count_columns:
+            self.count_columns = list((ledger.get("columns") or {}).keys())
+        self.ledger = ledger
         missing = [c for c in self.count_columns if c not in self.df.columns]
         if missing:
             raise ValueError(f"표 {key}: 없는 열 / unknown count columns {missing}")
         self.digits = digits
         self.note = note
+        if ledger is not None:
+            from jahwal.display.ledger import check_spec
+
+            check_spec(ledger, self.df, f"표 {key} / table {key}")
+        self.origin = None
+        if origin is not None:
+            if origin.shape != self.df.shape:
+                raise ValueError(
+                    f"표 {key}: 출처 표시의 모양 {origin.shape}이 표 {self.df.shape}와 다릅니다 / "
+                    f"origin marks shape differs from the table"
+                )
+            self.origin = origin.reset_index(drop=True).astype(object).where(origin.notna().values, "")
+            self.origin.columns = self.df.columns
 
     def formatted(self) -> pd.DataFrame:
         out = self.df.copy()
@@ -197,6 +259,17 @@ class Table:
             "count_columns": [str(c) for c in self.count_columns],
             "counts": counts,
             "n_rows": int(len(self.df)),
+            **({"ledger": self.ledger_block()} if self.ledger is not None else {}),
+        }
+
+    def ledger_block(self) -> dict[str, Any]:
+        """The table's ledger cells (values as published, ``None`` for ``"x"``) and category lists."""
+        from jahwal.display.ledger import frame_cells, spec_domains
+
+        return {
+            "cells": frame_cells(self.df, self.ledger, self.count_columns, self.key),
+            "domains": spec_domains(self.df, self.ledger),
+            "related": {str(k): [str(c) for c in v] for k, v in (self.ledger.get("related") or {}).items()},
         }
 
     def _repr_html_(self) -> str:
@@ -212,6 +285,11 @@ class Table:
                 f'<a href="{TABLE_URL_PREFIX}{k}.xlsx" download>XLSX</a></div>'
             )
         note = f'<div class="jahwal-note">{html.escape(self.note)}</div>' if self.note else ""
+        if self.origin is not None and self.origin.astype(bool).values.any():
+            body = _mark_cells(body, self.origin)
+            from jahwal.inputs.origin import legend
+
+            note += f'<div class="jahwal-origin-legend">{html.escape(legend())}</div>'
         stat = "true" if self.statistic else "false"
         k = html.escape(self.key)
         numeric = [i + 1 for i, c in enumerate(self.df.columns) if self._numeric(c)]
@@ -219,8 +297,13 @@ class Table:
         if numeric:
             sel = ", ".join(f'.jahwal-table-wrap[data-table="{k}"] td:nth-child({i})' for i in numeric)
             style = f"<style>{sel} {{ text-align: right; }}</style>"
+        counts = ""
+        if self.count_columns:  # which columns hold person counts (1-based), for checks of the rendered book
+            idx = [str(i + 1) for i, c in enumerate(self.df.columns) if c in self.count_columns]
+            counts = f' data-counts="{",".join(idx)}"'
         return (
-            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}">{style}{body}{note}{links}</div>'
+            f'<div class="jahwal-table-wrap" data-table="{k}" data-statistic="{stat}"{counts}>'
+            f"{style}{body}{note}{links}</div>"
         )
 
     def _numeric(self, col: Any) -> bool:
@@ -250,8 +333,7 @@ class Table:
         csv = folder / f"{self.key}.csv"
         xlsx = folder / f"{self.key}.xlsx"
         self.df.to_csv(csv, index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(xlsx, engine="xlsxwriter") as writer:
-            self.df.to_excel(writer, index=False, sheet_name=self.key[:31])
+        write_xlsx(self.df, xlsx, self.key)
         return [csv, xlsx]
 
 
@@ -323,18 +405,170 @@ def glue_shaded_table(key: str, df: pd.DataFrame, shades: pd.DataFrame, **kwargs
     glue(key, table, display=False)
 
 
+_TD_RE = re.compile(r"<td>")
+
+
+def _mark_cells(body: str, origin: pd.DataFrame) -> str:
+    """Add the origin class, attribute and mark to the body cells of ``DataFrame.to_html``."""
+    from jahwal.inputs.origin import CSS, MARK
+
+    head, sep, rest = body.partition("<tbody>")
+    if not sep:
+        return body
+    cells = iter(origin.to_numpy().ravel().tolist())
+
+    def repl(_m: re.Match) -> str:
+        o = next(cells, "")
+        if not o:
+            return "<td>"
+        return f'<td class="jahwal-origin jahwal-origin-{CSS[o]}" data-origin="{o}" data-mark="{MARK[o]}">'
+
+    return head + sep + _TD_RE.sub(repl, rest)
+
+
+#: creation time written into every XLSX download, so that the same table gives the same bytes
+XLSX_CREATED = (2000, 1, 1)
+
+
+def write_xlsx(df: pd.DataFrame, path: str | Path, sheet: str) -> Path:
+    """Write ``df`` as a one-sheet workbook with fixed document properties.
+
+    xlsxwriter stamps the build time into ``docProps/core.xml`` unless the
+    creation time is set; a fixed one keeps downloads byte-identical between
+    builds of the same inputs.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, time
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> a = write_xlsx(pd.DataFrame({"가": [1]}), d / "a.xlsx", "t").read_bytes()
+    >>> time.sleep(1.1)
+    >>> a == write_xlsx(pd.DataFrame({"가": [1]}), d / "b.xlsx", "t").read_bytes()
+    True
+    """
+    from datetime import datetime
+
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        writer.book.set_properties({"created": datetime(*XLSX_CREATED)})
+        df.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return Path(path)
+
+
 def glue_table(key: str, df: pd.DataFrame, **kwargs: Any) -> None:
     """Glue an aggregate table under ``key`` (place it with ``{glue:figure}``).
 
     Also writes ``key.csv`` and ``key.xlsx`` when the build asks for downloads.
+    In a synthetic build (see :func:`setup`) the cells of a Chapter Ⅲ or Ⅴ
+    table are marked by origin unless ``origin`` is given.
     """
     from myst_nb import glue
 
+    if "origin" not in kwargs and STUDY.get("synthetic") is not None:
+        from jahwal.inputs.origin import table_marks
+
+        kwargs["origin"] = table_marks(
+            key, df if not kwargs.get("index") else df.reset_index(), STUDY["synthetic"], STUDY.get("focus_year")
+        )
     table = Table(df, key, **kwargs)
     folder = os.environ.get(TABLE_DIR_ENV)
     if folder:
         table.write_downloads(folder)
     glue(key, table, display=False)
+
+
+class Count:
+    """A person count glued into the prose, with the ledger cell it publishes.
+
+    Examples
+    --------
+    >>> c = Count("ch33_intake_2019", 40278, population="초기상담 참여자", by={"연도": 2019})
+    >>> c._repr_mimebundle_()["text/plain"]
+    "'40,278'"
+    >>> c.payload()["ledger"]["cells"][0]["by"]
+    {'연도': '2019'}
+    """
+
+    def __init__(
+        self,
+        key: str,
+        value: Any,
+        *,
+        population: str,
+        by: dict[str, Any] | None = None,
+        keep: bool = False,
+        origin: str | None = None,
+    ) -> None:
+        self.key = _check_key(key)
+        self.value = value
+        self.population = population
+        self.by = dict(by or {})
+        self.keep = keep
+        self.origin = origin
+
+    def text(self) -> str:
+        return marked(value_text(self.value), self.origin)
+
+    def payload(self) -> dict[str, Any]:
+        from jahwal.display.ledger import CellKey
+
+        suppressed = isinstance(self.value, str)
+        cell = CellKey.make(self.population, self.by).as_dict()
+        return {
+            "key": self.key,
+            "statistic": True,
+            "count_columns": ["value"],
+            "counts": {"value": [None if suppressed else float(self.value)]},
+            "n_rows": 1,
+            "ledger": {
+                "cells": [
+                    {
+                        **cell,
+                        "row": 0,
+                        "column": "value",
+                        "value": None if suppressed else float(self.value),
+                        "keep": self.keep,
+                        "related": [],
+                        "source": self.key,
+                    }
+                ],
+                "domains": {},
+            },
+        }
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/plain": repr(self.text()), COUNT_MIME: self.payload()}
+
+
+def value_text(value: Any) -> str:
+    """A count as prose text: ``"x"`` stays, numbers get separators.
+
+    Examples
+    --------
+    >>> value_text(1334.0), value_text("x")
+    ('1,334', 'x')
+    """
+    return value if isinstance(value, str) else fmt_num(value, 0)
+
+
+def glue_count(
+    key: str,
+    value: Any,
+    *,
+    population: str,
+    by: dict[str, Any] | None = None,
+    keep: bool = False,
+    origin: str | None = None,
+) -> None:
+    """Glue a person count for ``{glue:text}`` and register it in the ledger.
+
+    ``value`` is the count as published (``"x"`` when suppressed); ``population``
+    and ``by`` (classifying variables, e.g. ``{"연도": 2019, "시도": "서울"}``)
+    say what it counts, as in a table's ledger spec. ``origin`` marks the
+    prose value as in :func:`glue_text`.
+    """
+    from myst_nb import glue
+
+    glue(key, Count(key, value, population=population, by=by, keep=keep, origin=origin), display=False)
 
 
 FIGURE_MIME = "application/vnd.jahwal.figure+json"
@@ -444,15 +678,18 @@ def payload_json(obj: Any) -> str:
 
 __all__ = [
     "Figure",
+    "Count",
     "Number",
     "ShadedTable",
     "Table",
     "fmt_num",
     "fmt_won",
+    "glue_count",
     "glue_fig",
     "glue_many",
     "glue_shaded_table",
     "glue_table",
     "glue_text",
+    "marked",
     "setup",
 ]

@@ -12,10 +12,13 @@ file stem          Korean name     one row per
 ``outcomes``       ``성과``          person and year in a 자활근로 사업단: 자립성과금, 자활급여
 =================  ==============  =========================================
 
-Column headers may be the Korean names or the English aliases. Workbooks may hold
-dates as date cells or as Excel serial numbers, and whole numbers as floats
-(``2022.0``). The schema in :data:`TABLES` is the single source of the
-data-contract appendix of the book.
+Each table's format is detected from its file's extension, so one extract may
+mix formats; exactly one file per table (two files for one table are refused).
+Column headers may be the Korean names or the English aliases. Dates are written
+strictly ``YYYY-MM-DD`` (``2023-05`` or ``2023`` are errors, not the first of a
+month or year); workbooks may also hold them as date cells or as Excel serial
+day numbers, and whole numbers as floats (``2022.0``). The schema in
+:data:`TABLES` is the single source of the data-contract appendix of the book.
 
 Validation reports every problem once, with the file, the column and up to
 :data:`MAX_ROWS` row numbers and values, in Korean and English, and raises
@@ -29,127 +32,24 @@ year, with the first entry (earliest entry date, then the smallest Base ID).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 
-from jahwal.errors import JahwalError
-
-# ---------------------------------------------------------------- code lists
-PROVINCES: dict[str, str] = {
-    "서울": "서울특별시",
-    "부산": "부산광역시",
-    "대구": "대구광역시",
-    "인천": "인천광역시",
-    "광주": "광주광역시",
-    "대전": "대전광역시",
-    "울산": "울산광역시",
-    "세종": "세종특별자치시",
-    "경기": "경기도",
-    "강원": "강원도",
-    "충북": "충청북도",
-    "충남": "충청남도",
-    "전북": "전라북도",
-    "전남": "전라남도",
-    "경북": "경상북도",
-    "경남": "경상남도",
-    "제주": "제주특별자치도",
-}
-#: provinces renamed since: short form -> (first year of the new name, new official name)
-PROVINCES_RENAMED: dict[str, tuple[int, str]] = {
-    "강원": (2023, "강원특별자치도"),
-    "전북": (2024, "전북특별자치도"),
-}
-
-
-def province_official(short: str, year: int | None = None) -> str:
-    """The official name of a province in ``year`` (the current name when no year is given).
-
-    ``PROVINCES`` lists the provinces in the standard administrative order with
-    the names of the report's years; 강원 became 강원특별자치도 in 2023 and 전북
-    전북특별자치도 in 2024.
-
-    Examples
-    --------
-    >>> province_official("강원", 2022), province_official("강원", 2023), province_official("전북")
-    ('강원도', '강원특별자치도', '전북특별자치도')
-    >>> province_official("계")
-    '계'
-    """
-    if short in PROVINCES_RENAMED:
-        since, name = PROVINCES_RENAMED[short]
-        if year is None or int(year) >= since:
-            return name
-    return PROVINCES.get(short, short)
-
-
-def province_order(short: str) -> int:
-    """Position of a province in the standard administrative order (unknown names last).
-
-    Examples
-    --------
-    >>> sorted(["제주", "경기", "서울", "부산"], key=province_order)
-    ['서울', '부산', '경기', '제주']
-    """
-    order = list(PROVINCES)
-    return order.index(short) if short in order else len(order)
-
-
-#: other spellings accepted for provinces (renamed regions, abbreviations)
-PROVINCE_ALIASES: dict[str, str] = {
-    **{v: k for k, v in PROVINCES.items()},
-    "강원특별자치도": "강원",
-    "전북특별자치도": "전북",
-    "제주도": "제주",
-    "세종시": "세종",
-    "서울시": "서울",
-}
-
-CODES: dict[str, tuple[str, ...]] = {
-    "province": tuple(PROVINCES),
-    "sex": ("남성", "여성"),
-    "marital_status": ("미혼", "기혼", "이혼", "사별", "별거"),
-    "household_type": (
-        "1인가구",
-        "부부가구",
-        "노인부부가구",
-        "한부모가구",
-        "조손가구",
-        "새터민가구",
-        "공동체 가구(시설거주)",
-        "기타가구",
-    ),
-    "credit_status": ("신용양호", "신용회복 진행", "개인회생", "파산면책", "채무불이행", "전환대출신청 필요"),
-    "housing_stability": ("안정", "1년 이내 이주 필요", "즉시 이주 필요"),
-    "health": ("양호", "보통", "허약"),
-    "yes_no": ("있음", "없음"),
-    "recipient_type": ("조건부수급자", "일반수급자", "차상위자", "자활급여특례자", "기타"),
-    "unit_type": ("시장진입형", "사회서비스형", "근로유지형", "인턴·도우미형", "청년자립도전"),
-    "iap_status": ("수립", "미수립", "시스템 미입력"),
-    "iap_monitoring": ("수행", "미수행", "시스템 미입력"),
-    "isp_status": ("수립", "시스템 미입력"),
-    "counselling_kind": ("개별상담", "집단상담", "전화상담"),
-}
-
-CODE_TITLES = {
-    "province": "시도",
-    "sex": "성별",
-    "marital_status": "혼인상태",
-    "household_type": "가구유형",
-    "credit_status": "신용상태",
-    "housing_stability": "주거안정",
-    "health": "건강상태",
-    "yes_no": "있음/없음",
-    "recipient_type": "진입 시 수급유형",
-    "unit_type": "사업단 유형",
-    "iap_status": "IAP 수립 상태",
-    "iap_monitoring": "IAP 수행 점검",
-    "isp_status": "ISP 수립 상태",
-    "counselling_kind": "상담 유형",
-}
+from jahwal.errors import JahwalError, Problem, ProblemError
+from jahwal.vocab import (  # noqa: F401  (province_official, province_order re-exported)
+    CODE_TITLES,
+    CODES,
+    OUTCOMES,
+    PROVINCE_ALIASES,
+    PROVINCES,
+    province_official,
+    province_order,
+)
 
 
 # ---------------------------------------------------------------- schema
@@ -286,8 +186,8 @@ TABLES: dict[str, Table] = {
             Column(_P, "가명ID", "string", "개인 가명 식별자"),
             Column("year", "연도", "int", "연도", min=2000, max=2100),
             Column("unit_type", "사업단유형", "code", "참여 사업단 유형", codes="unit_type"),
-            Column("incentive", "자립성과금", "float", "연간 자립성과금(원)", min=0),
-            Column("wage", "자활급여", "float", "연간 자활급여(원)", min=0),
+            Column("incentive", OUTCOMES["incentive"], "float", "연간 자립성과금(원)", min=0),
+            Column("wage", OUTCOMES["wage"], "float", "연간 자활급여(원)", min=0),
         ),
     ),
 }
@@ -298,44 +198,11 @@ TABLES: dict[str, Table] = {
 MAX_ROWS = 5
 
 
-@dataclass
-class Problem:
-    """One problem found in an extract (reported once, with up to five rows)."""
-
-    file: str
-    column: str
-    ko: str
-    en: str
-    rows: list[int] = field(default_factory=list)
-    values: list[Any] = field(default_factory=list)
-    n: int = 0
-
-    def format(self) -> str:
-        where = f"{self.file}" + (f", 열 '{self.column}'" if self.column else "")
-        out = f"  - {where}: {self.ko} / {self.en}"
-        if self.rows:
-            pairs = ", ".join(f"{r}행={v!r}" if v is not None else f"{r}행" for r, v in zip(self.rows, self.values))
-            more = (
-                f" 외 {self.n - len(self.rows)}건 / and {self.n - len(self.rows)} more"
-                if self.n > len(self.rows)
-                else ""
-            )
-            out += f"\n      행(row): {pairs}{more}"
-        return out
-
-
-class ContractError(JahwalError):
+class ContractError(ProblemError):
     """The extract violates the data contract. Nothing was written."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        head = (
-            f"추출 자료가 자료 명세에 맞지 않습니다: 문제 {len(problems)}건 / "
-            f"the extract violates the data contract: {len(problems)} problem(s)"
-        )
-        super().__init__(head + "\n" + "\n".join(p.format() for p in problems))
+    heading_ko = "추출 자료가 자료 명세에 맞지 않습니다"
+    heading_en = "the extract violates the data contract"
 
 
 def _problem(file, column, ko, en, mask: pd.Series | None = None, values: pd.Series | None = None) -> Problem:
@@ -362,6 +229,8 @@ def _problem(file, column, ko, en, mask: pd.Series | None = None, values: pd.Ser
 
 # ---------------------------------------------------------------- reading
 FORMATS = {"csv": (".csv",), "xlsx": (".xlsx",), "parquet": (".parquet", ".pq")}
+#: day 0 of Excel serial dates
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def decode_bytes(raw: bytes, file: str = "") -> str:
@@ -392,14 +261,89 @@ def decode_bytes(raw: bytes, file: str = "") -> str:
     return str(best)
 
 
-def find_table_file(folder: Path, table: Table, fmt: str | None) -> Path | None:
-    exts = FORMATS[fmt] if fmt else tuple(e for v in FORMATS.values() for e in v)
-    for stem in (table.alias, table.name):
-        for ext in exts:
-            p = folder / f"{stem}{ext}"
-            if p.exists():
-                return p
+def format_of(path: Path) -> str | None:
+    """The format of a table file from its extension (any case), or ``None``.
+
+    Examples
+    --------
+    >>> format_of(Path("성과.XLSX")), format_of(Path("a.pq")), format_of(Path("a.txt"))
+    ('xlsx', 'parquet', None)
+    """
+    suffix = path.suffix.lower()
+    for fmt, exts in FORMATS.items():
+        if suffix in exts:
+            return fmt
     return None
+
+
+def table_files(folder: Path, table: Table) -> list[Path]:
+    """Every file in ``folder`` that holds ``table``, whatever its format.
+
+    A file holds a table when its name, without the extension, is the table's
+    English stem or Korean name (case and Unicode normalisation ignored, so
+    that names written on macOS match) and its extension is a known format.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> for name in ("성과.xlsx", "Outcomes.CSV", "outcomes.txt", "participants.csv"):
+    ...     _ = (folder / name).write_bytes(b"")
+    >>> [p.name for p in table_files(folder, TABLES["outcomes"])]
+    ['Outcomes.CSV', '성과.xlsx']
+    """
+    stems = {unicodedata.normalize("NFC", s).casefold() for s in (table.alias, table.name)}
+    out = []
+    for p in folder.iterdir():
+        if not p.is_file() or p.name.startswith((".", "~$")) or format_of(p) is None:
+            continue
+        if unicodedata.normalize("NFC", p.stem).casefold() in stems:
+            out.append(p)
+    return sorted(out, key=lambda p: unicodedata.normalize("NFC", p.name))
+
+
+def find_table_file(folder: Path, table: Table, fmt: str | None = None) -> Path | None:
+    """The one file of ``table`` in ``folder`` (of format ``fmt`` when given), or ``None``."""
+    hits = [p for p in table_files(folder, table) if fmt is None or format_of(p) == fmt]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _locate(folder: Path, table: Table, fmt: str | None, problems: list[Problem]) -> Path | None:
+    """The file of one table, or ``None`` with the reason added to ``problems``.
+
+    Two files for one table are refused (both named). A file that exists but is
+    excluded by the format constraint ``fmt`` is reported as such, naming
+    ``extract_format``: the constraint, not the file, is then what to change.
+    """
+    found = table_files(folder, table)
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        problems.append(
+            Problem(
+                str(folder),
+                "",
+                f"표 '{table.name}'({table.alias})의 파일이 {len(found)}개입니다({names}). 하나만 남기십시오",
+                f"{len(found)} files for table '{table.alias}' ({names}); keep only one",
+            )
+        )
+        return None
+    if not found:
+        return None
+    path = found[0]
+    if fmt is not None and format_of(path) != fmt:
+        actual = format_of(path)
+        problems.append(
+            Problem(
+                str(path),
+                "",
+                f"형식 제한 extract_format(명령에서는 --format)이 '{fmt}'여서 이 {actual} 파일을 읽지 않습니다. "
+                f"extract_format을 지우거나(파일마다 형식을 알아냄) '{actual}'로 바꾸십시오",
+                f"the format constraint extract_format (--format) is '{fmt}', which excludes this {actual} file; "
+                f"remove extract_format (each file's format is detected) or set it to '{actual}'",
+            )
+        )
+        return None
+    return path
 
 
 def _cell_text(v: Any) -> str | None:
@@ -411,6 +355,28 @@ def _cell_text(v: Any) -> str | None:
     if isinstance(v, (float, np.floating)) and float(v).is_integer():
         return str(int(v))
     return str(v)
+
+
+#: the first day with a five-digit Excel serial number; an earlier date cell is a typed number (a year)
+_FIRST_SERIAL_DAY = pd.Timestamp("1927-05-18")
+
+
+def _workbook_cell_text(v: Any) -> str | None:
+    """A workbook cell as text; a date cell before 1927-05-18 as the number typed into it.
+
+    A date-formatted cell holding ``2023`` shows 1905-07-15: the number typed
+    (``'2023'``) is what the user meant, and it is then reported as malformed.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> _workbook_cell_text(dt.datetime(1905, 7, 15)), _workbook_cell_text(dt.datetime(2023, 5, 1, 9, 30))
+    ('2023', '2023-05-01')
+    """
+    if hasattr(v, "strftime") and not isinstance(v, str) and pd.Timestamp(v) < _FIRST_SERIAL_DAY:
+        days = (pd.Timestamp(v) - _EXCEL_EPOCH) / pd.Timedelta(days=1)
+        return _cell_text(float(days))
+    return _cell_text(v)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -445,16 +411,19 @@ def read_table(path: Path) -> pd.DataFrame:
         else:  # pragma: no cover - guarded by find_table_file
             raise ValueError(f"지원하지 않는 형식 / unsupported format: {path}")
         out = df.astype(object).where(df.notna(), None)
+        cell_text = _workbook_cell_text if suffix == ".xlsx" else _cell_text
         for c in out.columns:
-            out[c] = out[c].map(_cell_text).astype(object)
+            out[c] = out[c].map(cell_text).astype(object)
     out = _clean_text(out, text_only=True)
     if len(out.columns):
         out = out[~out.isna().all(axis=1)]
     out.attrs[_CLEAN] = True
+    out.attrs[_FORMAT] = format_of(path)
     return out
 
 
 _CLEAN = "jahwal_clean_text"
+_FORMAT = "jahwal_format"
 
 
 def _clean_text(df: pd.DataFrame, text_only: bool = False) -> pd.DataFrame:
@@ -513,32 +482,52 @@ def _month_bounds(window: tuple[str, str]) -> tuple[pd.Timestamp, pd.Timestamp]:
     return start, end
 
 
-_EXCEL_SERIAL = r"^\d{1,5}(\.\d+)?$"
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}$"
+#: an Excel serial day number of five digits (1927-05-18 to 2173), time of day allowed
+_EXCEL_SERIAL = r"^\d{5}(\.\d+)?$"
 
 
-def _parse_dates(text: pd.Series) -> pd.Series:
-    """Parse date text; also accept Excel serial day numbers (``44621`` = 2022-03-01).
+def _parse_dates(text: pd.Series, serial: bool = False) -> pd.Series:
+    """Parse date text written strictly as ``YYYY-MM-DD``.
 
-    ``YYYY-MM-DD``, ``YYYY.MM.DD``, ``YYYY/MM/DD``, ``YYYYMMDD`` and datetimes are
-    read as dates. A bare number of at most five digits is an Excel serial date
-    (days since 1899-12-30), as in a worksheet cell that lost its date format.
+    ``2023-05``, ``2023-`` and a bare ``2023`` are not dates (``NaT``), nor are
+    ``2022.03.01``, ``20220301`` or impossible days (``2022-02-30``). With
+    ``serial`` (cells of a workbook) a five-digit Excel serial day number is a
+    date too (days since 1899-12-30, the time of day dropped), as in a cell
+    that lost its date format; date cells of a workbook arrive as
+    ``YYYY-MM-DD`` already (:func:`read_table`).
 
     Examples
     --------
-    >>> _parse_dates(pd.Series(["2022-03-01", "2022.03.01", "44621", "44621.0", None, "x"])).dt.strftime("%Y-%m-%d").tolist()
-    ['2022-03-01', '2022-03-01', '2022-03-01', '2022-03-01', nan, nan]
+    >>> s = pd.Series(["2022-03-01", "2022-03", "2023", "2022.03.01", "2022-02-30", "44621", "44621.75", None])
+    >>> _parse_dates(s).dt.strftime("%Y-%m-%d").tolist()
+    ['2022-03-01', nan, nan, nan, nan, nan, nan, nan]
+    >>> _parse_dates(s, serial=True).dt.strftime("%Y-%m-%d").tolist()
+    ['2022-03-01', nan, nan, nan, nan, '2022-03-01', '2022-03-01', nan]
     """
     s = text.astype(object)  # stripped text or None (see _clean_text)
-    serial = s.str.match(_EXCEL_SERIAL, na=False).astype(bool)
-    out = pd.to_datetime(s.where(~serial, None), errors="coerce", format="mixed")
-    if serial.any():
-        days = pd.to_numeric(s[serial], errors="coerce")
-        out[serial] = pd.Timestamp("1899-12-30") + pd.to_timedelta(days.astype(float).round(), unit="D")
-    return out.dt.normalize()
+    iso = s.str.match(_ISO_DATE, na=False).astype(bool)
+    out = pd.to_datetime(s.where(iso, None), errors="coerce", format="%Y-%m-%d")
+    if serial:
+        ser = s.str.match(_EXCEL_SERIAL, na=False).astype(bool) & ~iso
+        if ser.any():
+            days = np.floor(pd.to_numeric(s[ser], errors="coerce").astype(float))
+            out[ser] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return out
 
 
-def _coerce_table(df: pd.DataFrame, table: Table, file: str, window, problems: list[Problem]) -> pd.DataFrame:
-    """Rename, type and check one table; append problems; return typed frame."""
+#: largest whole number a float holds exactly (larger counts cannot be integers here)
+_MAX_EXACT_INT = 2**53
+
+
+def _coerce_table(
+    df: pd.DataFrame, table: Table, file: str, window, problems: list[Problem], serial_dates: bool = False
+) -> pd.DataFrame:
+    """Rename, type and check one table; append problems; return typed frame.
+
+    ``serial_dates`` accepts Excel serial day numbers in date columns (for
+    tables read from a workbook).
+    """
     rename: dict[Any, str] = {}
     aliases = {c.alias.lower(): c.alias for c in table.columns}
     for col in df.columns:
@@ -612,13 +601,27 @@ def _coerce_table(df: pd.DataFrame, table: Table, file: str, window, problems: l
                     problems.append(
                         _problem(file, c.name, f"{c.max:g}보다 큰 값이 있습니다", f"values above {c.max:g}", high, raw)
                     )
-            out[c.alias] = num.astype("Int64") if c.dtype == "int" and not bad.any() else num
+            huge = num.abs() > _MAX_EXACT_INT
+            if c.dtype == "int" and c.max is None and huge.any():
+                problems.append(_problem(file, c.name, "정수가 너무 큽니다", "integers too large", huge, raw))
+            # a count too large for an exact integer stays a float (its row is reported above)
+            exact = not bad.any() and not huge.any()
+            out[c.alias] = num.astype("Int64") if c.dtype == "int" and exact else num
         elif c.dtype == "date":
-            dates = _parse_dates(text)
+            dates = _parse_dates(text, serial=serial_dates)
             bad = dates.isna() & ~blank
             if bad.any():
+                also_ko = "; 엑셀 날짜 셀과 다섯 자리 날짜 일련번호도 허용" if serial_dates else ""
+                also_en = "; Excel date cells and five-digit serial day numbers also accepted" if serial_dates else ""
                 problems.append(
-                    _problem(file, c.name, "날짜 형식이 아닙니다(YYYY-MM-DD)", "not a date (YYYY-MM-DD)", bad, raw)
+                    _problem(
+                        file,
+                        c.name,
+                        f"날짜 형식이 아닙니다(YYYY-MM-DD, 예: 2023-05-01{also_ko})",
+                        f"not a date (YYYY-MM-DD, e.g. 2023-05-01{also_en})",
+                        bad,
+                        raw,
+                    )
                 )
             outside = dates.notna() & ((dates < start) | (dates > end))
             if outside.any():
@@ -715,8 +718,10 @@ def validate_tables(
                 Problem(
                     file,
                     "",
-                    f"표 '{table.name}'({table.alias}) 파일이 없습니다",
-                    f"table file '{table.alias}' not found",
+                    f"표 '{table.name}'({table.alias}) 파일이 없습니다(파일 이름: {table.alias} 또는 {table.name}, "
+                    f"확장자: .csv, .xlsx, .parquet)",
+                    f"table file '{table.alias}' not found (name: {table.alias} or {table.name}, "
+                    f"extension: .csv, .xlsx or .parquet)",
                 )
             )
             continue
@@ -725,7 +730,8 @@ def validate_tables(
             continue
         if not df.attrs.get(_CLEAN):
             df = _clean_text(df)
-        typed[alias] = _coerce_table(df, table, file, window, problems)
+        serial = df.attrs.get(_FORMAT) == "xlsx"
+        typed[alias] = _coerce_table(df, table, file, window, problems, serial_dates=serial)
     if "participants" in typed and "person_id" in typed["participants"]:
         known = set(typed["participants"]["person_id"].dropna())
         for alias, table in TABLES.items():
@@ -751,9 +757,14 @@ def read_extract(
 ) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """Read the four tables of an extract folder as raw text.
 
-    A file that cannot be read is recorded in ``problems`` (when given; otherwise
-    :class:`ContractError` is raised at once) and left out of the frames, so
-    the other files are still checked.
+    Each table's format is detected from its file's extension; ``fmt``, when
+    given, only constrains it (a file of another format is reported, not
+    skipped in silence). Two files for one table are refused.
+
+    A file that cannot be read (or cannot be chosen) is recorded in ``problems``
+    (when given; otherwise :class:`ContractError` is raised at once) and left
+    out of the frames, so the other files are still checked; ``files`` then
+    still names the table, so it is not reported again as missing.
     """
     folder = Path(folder)
     if fmt is not None and fmt not in FORMATS:
@@ -764,8 +775,11 @@ def read_extract(
     problems = [] if problems is None else problems
     frames, files = {}, {}
     for alias, table in TABLES.items():
-        path = find_table_file(folder, table, fmt)
+        before = len(problems)
+        path = _locate(folder, table, fmt, problems)
         if path is None:
+            if len(problems) > before:
+                files[alias] = problems[-1].file
             continue
         files[alias] = str(path)
         try:
@@ -798,9 +812,9 @@ def validate_extract(
 
     Returns a small report (row counts per table) when the extract is valid.
     """
-    typed = _read_and_validate(folder, fmt, window)
-    files = {a: str(find_table_file(Path(folder), TABLES[a], fmt)) for a in typed}
-    return {"folder": str(folder), "rows": {k: int(len(v)) for k, v in typed.items()}, "files": files}
+    _, meta = _cached_extract(folder, fmt, window)
+    files = {a: str(Path(folder) / name) for a, name in meta["files"].items()}
+    return {"folder": str(folder), "rows": meta["rows"], "files": files, "cache": meta["cache"]}
 
 
 @dataclass
@@ -855,7 +869,8 @@ def load_extract(
         Folder holding ``participants``, ``stages``, ``counselling`` and
         ``outcomes`` files (English stems or Korean names).
     fmt : {"csv", "xlsx", "parquet"}, optional
-        File format; by default any.
+        Format constraint: every table file must be of this format. By default
+        each file's format is detected from its extension.
     window : (str, str)
         First and last month of the study, ``YYYY-MM``.
 
@@ -869,19 +884,50 @@ def load_extract(
         With every problem: file, column, up to five rows and values.
     """
     window = check_window(window)
+    tables, meta = _cached_extract(folder, fmt, window)
+    return Extract(**tables, window=tuple(window), dropped_duplicates=meta["dropped_duplicates"])
+
+
+def _normalised(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Validate an extract and apply the loading rules (first entry per year, window)."""
     typed = _read_and_validate(folder, fmt, window)
     participants = typed["participants"]
     first = first_entry_per_year(participants)
     y0, y1 = int(window[0][:4]), int(window[1][:4])
     keep = lambda d: d[(d["year"] >= y0) & (d["year"] <= y1)].reset_index(drop=True)  # noqa: E731
-    return Extract(
-        participants=keep(first),
-        stages=keep(typed["stages"]),
-        counselling=typed["counselling"].reset_index(drop=True),
-        outcomes=keep(typed["outcomes"]),
-        window=tuple(window),
-        dropped_duplicates=int(len(participants) - len(first)),
-    )
+    tables = {
+        "participants": keep(first),
+        "stages": keep(typed["stages"]),
+        "counselling": typed["counselling"].reset_index(drop=True),
+        "outcomes": keep(typed["outcomes"]),
+    }
+    meta = {
+        "rows": {k: int(len(v)) for k, v in typed.items()},
+        "files": {a: Path(f).name for a, f in _table_files(folder, fmt).items()},
+        "dropped_duplicates": int(len(participants) - len(first)),
+    }
+    return tables, meta
+
+
+def _table_files(folder, fmt) -> dict[str, Path]:
+    found = {a: find_table_file(Path(folder), t, fmt) for a, t in TABLES.items()} if Path(folder).is_dir() else {}
+    return {a: p for a, p in found.items() if p is not None}
+
+
+def _cached_extract(folder, fmt, window) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Validated, normalised tables, read from the extract's columnar cache when intact.
+
+    See :mod:`jahwal.inputs.extract_cache`: the cache sits in the extract's own folder
+    and is keyed by the files' content, the window and this module's source.
+    """
+    from jahwal.inputs import extract_cache
+
+    window = check_window(window)
+    files = _table_files(folder, fmt)
+    if (fmt is not None and fmt not in FORMATS) or len(files) < len(TABLES):
+        tables, meta = _normalised(folder, fmt, window)  # reports the problem, caches nothing
+        return tables, {**meta, "cache": "none"}
+    return extract_cache.cached(folder, files, window, __file__, lambda: _normalised(folder, fmt, window))
 
 
 # ---------------------------------------------------------------- documentation

@@ -49,6 +49,7 @@ import pandas as pd
 
 from jahwal.errors import JahwalError
 from jahwal.inputs.contract import TABLES
+from jahwal.vocab import OUTCOMES
 
 # ---------------------------------------------------------------- vocabulary
 STAGES: tuple[str, ...] = ("초기", "중간", "지속", "후속")
@@ -158,7 +159,7 @@ class IndicatorSpec:
 
 
 def _gap(key: str, outcome: str, indicator: str, table: str, name: str) -> IndicatorSpec:
-    label = {"incentive": "자립성과금", "wage": "자활급여"}[outcome]
+    label = OUTCOMES[outcome]
     return IndicatorSpec(
         key,
         name,

@@ -26,8 +26,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jahwal.errors import JahwalError
-from jahwal.inputs.contract import PROVINCE_ALIASES, PROVINCES, Problem, read_table
+from jahwal.errors import Problem, ProblemError
+from jahwal.inputs.contract import read_table
+from jahwal.vocab import PROVINCE_ALIASES, PROVINCES
 
 #: English alias → Korean header, per file
 YEAR_COLUMNS = {"year": "연도", "centres_n": "시행기관수", "case_managers_n": "사례관리자수", "note": "비고"}
@@ -41,18 +42,11 @@ PROVINCE_COLUMNS = {
 }
 
 
-class InfrastructureError(JahwalError):
+class InfrastructureError(ProblemError):
     """An infrastructure input file is malformed (nothing was loaded)."""
 
-    exit_code = 2
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        head = (
-            f"인프라 입력 자료에 문제가 {len(problems)}건 있습니다 / "
-            f"{len(problems)} problem(s) in the infrastructure input"
-        )
-        super().__init__(head + "\n" + "\n".join(p.format() for p in problems))
+    heading_ko = "인프라 입력 자료에 문제가 있습니다"
+    heading_en = "the infrastructure input has problems"
 
 
 def _rows(mask: pd.Series, values: pd.Series) -> tuple[list[int], list[object], int]:
@@ -270,6 +264,55 @@ def read_infrastructure_by_province(path: str | Path) -> pd.DataFrame:
     return out.sort_values(["year", "province"], key=lambda s: s.map(order) if s.name == "province" else s).reset_index(
         drop=True
     )
+
+
+def coverage_warnings(
+    yearly: pd.DataFrame, by_province: pd.DataFrame, focus_year: int, files: tuple[str, str] = ("", "")
+) -> list[str]:
+    """Warnings (Korean / English) for infrastructure inputs that stop before the focus year.
+
+    The two files are updated by hand each year; a study whose focus year is
+    later than their last year still builds, but says so (in the build output
+    and, through :func:`jahwal.chapters.ch3_infrastructure.coverage_note`, on
+    the page).
+
+    Parameters
+    ----------
+    yearly, by_province : DataFrame
+        From :func:`read_infrastructure` and :func:`read_infrastructure_by_province`.
+    focus_year : int
+        The study's focus year.
+    files : (str, str)
+        The two files, named in the warnings.
+
+    Returns
+    -------
+    list of str
+        One warning per file that ends before ``focus_year``; empty when both reach it.
+
+    Examples
+    --------
+    >>> y = pd.DataFrame({"year": [2021, 2022]})
+    >>> p = pd.DataFrame({"year": [2023]})
+    >>> coverage_warnings(y, p, 2022)
+    []
+    >>> print(coverage_warnings(y, p, 2023, ("infra.csv", "prov.csv"))[0])
+    인프라 입력 자료(표 Ⅲ-1)의 연도별 값이 2022년까지여서 기준연도 2023년의 값이 없습니다: infra.csv / the yearly infrastructure data (table Ⅲ-1) end in 2022, before the focus year 2023: infra.csv
+    """
+    out = []
+    last = int(yearly["year"].max())
+    if last < focus_year:
+        out.append(
+            f"인프라 입력 자료(표 Ⅲ-1)의 연도별 값이 {last}년까지여서 기준연도 {focus_year}년의 값이 없습니다: {files[0]} / "
+            f"the yearly infrastructure data (table Ⅲ-1) end in {last}, before the focus year {focus_year}: {files[0]}"
+        )
+    ref = int(by_province["year"].max())
+    if ref < focus_year:
+        out.append(
+            f"시도별 인프라 입력 자료(표 Ⅲ-2)의 기준연도가 {ref}년이어서 기준연도 {focus_year}년의 값이 없습니다: {files[1]} / "
+            f"the infrastructure data by province (table Ⅲ-2) are for {ref}, before the focus year {focus_year}: {files[1]}"
+        )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

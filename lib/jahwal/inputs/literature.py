@@ -612,6 +612,20 @@ def check_folder(folder: str | Path) -> pd.DataFrame:
         (MATRIX_FILE, lambda: load_matrix(folder)),
     ]
     loaders += [(_POLICY[n][0], (lambda n=n: load_policy(folder, n))) for n in POLICY_TABLES]
+    from .lit_elements import (  # imported here: that module builds on this one
+        DIAGRAMS_FILE,
+        ELEMENTS_FILE,
+        RECORDS_FILE,
+        load_diagrams,
+        load_domestic_records,
+        load_overseas_elements,
+    )
+
+    loaders += [
+        (ELEMENTS_FILE, lambda: load_overseas_elements(folder)),
+        (RECORDS_FILE, lambda: load_domestic_records(folder)),
+        (DIAGRAMS_FILE, lambda: load_diagrams(folder)),
+    ]
     for name, fn in loaders:
         try:
             rows.append({"file": name, "rows": len(fn())})

@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from jahwal.inputs.contract import TABLES
+from jahwal.vocab import OUTCOMES
 
 REFERENCE_DIR = Path(__file__).resolve().parents[3] / "data" / "reference"
 FOCUS_YEAR = 2022
@@ -1001,8 +1002,8 @@ def _outcome_values(df: pd.DataFrame, row: pd.Series, t: Targets, rng: np.random
         ("종결후상담", True): np.array([p[4] == "있음" for p in parts]),
         ("종결후상담", False): np.array([p[4] == "없음" for p in parts]),
     }
-    tests = t.tests[t.tests["outcome"].isin(["자립성과금", "자활급여"])]
-    for outcome, column in (("자립성과금", "incentive"), ("자활급여", "wage")):
+    tests = t.tests[t.tests["outcome"].isin(list(OUTCOMES.values()))]
+    for column, outcome in OUTCOMES.items():
         groups = []
         for r in tests[tests["outcome"] == outcome].itertuples():
             stage = r.stage

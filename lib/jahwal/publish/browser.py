@@ -9,6 +9,7 @@ Chromium always starts with the flags in :data:`HEADLESS_FLAGS` and a fresh
 profile folder (``--user-data-dir``) that is removed afterwards, so runs do not
 share state and make no network calls of their own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -155,7 +156,8 @@ def ensure(allow_install: bool = True, echo: Callable[[str], None] = print) -> t
         still = missing_packages()
         if still:
             raise BrowserError(
-                f"설치 후에도 찾지 못했습니다 / still not found after installing: {' '.join(still)}\n" + install_hint(still)
+                f"설치 후에도 찾지 못했습니다 / still not found after installing: {' '.join(still)}\n"
+                + install_hint(still)
             )
     return find_chromium(), find_chromedriver()  # type: ignore[return-value]
 
@@ -198,9 +200,7 @@ def run_headless(args: Sequence[str], timeout: float = 120) -> subprocess.Comple
     if exe is None:
         raise BrowserError(install_hint(["chromium"]))
     with fresh_profile() as profile:
-        return subprocess.run(
-            [exe, *chromium_args(profile, args)], capture_output=True, text=True, timeout=timeout
-        )
+        return subprocess.run([exe, *chromium_args(profile, args)], capture_output=True, text=True, timeout=timeout)
 
 
 @contextlib.contextmanager
@@ -264,10 +264,58 @@ def serve(folder: str | Path) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# ---------------------------------------------------------------- accessibility
+#: the impacts of axe-core violations that the book does not accept
+AXE_IMPACTS = ("serious", "critical")
+
+AXE_RUN_JS = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']})
+  .then((r) => done(r.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => [n.target.join(' '), (n.failureSummary || '').split('\\n').slice(1, 3).join(' ')]),
+    count: v.nodes.length,
+  }))))
+  .catch((e) => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: [], count: 0}]));
+"""
+
+
+def axe_source() -> str:
+    """The axe-core script shipped inside the ``selenium-axe-python`` wheel (no download at run time).
+
+    Raises
+    ------
+    BrowserError
+        The package is not installed.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("selenium_axe_python")
+    path = Path(spec.origin).parent / "axe-core" / "axe.min.js" if spec and spec.origin else None
+    if path is None or not path.is_file():
+        raise BrowserError("axe-core가 없습니다 / axe-core is missing: pip install 'selenium-axe-python>=2.2,<3'")
+    return path.read_text(encoding="utf-8")
+
+
+def axe_violations(driver: Any, impacts: Sequence[str] = AXE_IMPACTS, timeout: float = 120) -> list[dict[str, Any]]:
+    """Run axe-core on the page loaded in ``driver``; return the violations of the given impacts.
+
+    Each violation is a dict with ``id``, ``impact``, ``help``, ``count`` and
+    up to five ``nodes`` (CSS selector, what to fix).
+    """
+    driver.set_script_timeout(timeout)
+    if not driver.execute_script("return typeof axe !== 'undefined';"):
+        driver.execute_script(axe_source())
+    found = driver.execute_async_script(AXE_RUN_JS)
+    return [v for v in found if v.get("impact") in impacts]
+
+
 # ---------------------------------------------------------------- command
 def main(argv: list[str] | None = None) -> int:
     """``python -m jahwal.publish.browser ensure|check``."""
-    p = argparse.ArgumentParser(prog="python -m jahwal.publish.browser", description="헤드리스 Chromium 준비 / headless Chromium")
+    p = argparse.ArgumentParser(
+        prog="python -m jahwal.publish.browser", description="헤드리스 Chromium 준비 / headless Chromium"
+    )
     sub = p.add_subparsers(dest="command", required=True)
     sub.add_parser("ensure", help="없으면 apt-get으로 설치 / install with apt-get when missing (root)")
     sub.add_parser("check", help="설치 여부만 확인 / only check")

@@ -304,7 +304,7 @@ def _check_markdown_page(path: Path, name: str) -> list[str]:
     return problems
 
 
-def check_notebooks(paths: Iterable[Path], threshold: int = 10, root: Path | None = None) -> dict[str, Any]:
+def check_notebooks(paths: Iterable[Path], threshold: int, root: Path | None = None) -> dict[str, Any]:
     """Check executed notebooks (and Markdown pages) before rendering.
 
     Parameters
@@ -407,7 +407,7 @@ def _download_texts(path: Path) -> tuple[list[str], list[str]]:
     return headers, headers + [str(v) for v in df.to_numpy().ravel().tolist()]
 
 
-def scan_html(html_dir: Path, threshold: int = 10) -> dict[str, Any]:
+def scan_html(html_dir: Path, threshold: int) -> dict[str, Any]:
     """Scan the rendered book before it is published.
 
     Refuses the site when it holds a notebook (``*.ipynb``) or a ``_sources``

@@ -3,17 +3,25 @@
 ``jahwal pdf --html _build/html --out _build/pdf/book.pdf`` serves the built
 HTML on 127.0.0.1, prints every page of ``_toc.yml`` in reading order with the
 book's print styles (no navigation, no folded code; Hangul from the site's font
-stack), and writes one PDF with
+stack; figures kept with their captions; tables wider than the page scaled to
+fit, :data:`FIT_JS`), and writes one PDF with
 
-* a bookmark (outline) for every page, grouped under the TOC part captions;
-* continuous page numbers at the foot of each page (drawn in Chromium too, as a
-  separate overlay, because Chromium numbers each printed page from 1);
+* a cover and a table of contents with the page number of every chapter
+  (printed after the chapters, once their page counts are known);
+* a bookmark (outline) for the contents and every page, grouped under the TOC
+  part captions;
+* continuous page numbers at the foot of each page and a running head (book
+  title, chapter title), drawn in Chromium too, as a separate overlay, because
+  Chromium numbers each printed page from 1;
+* compressed page contents and shared objects stored once (the file stays small
+  enough for e-mail);
 * the book title in the document information.
 
 Chromium is driven with Selenium (one browser for all pages, waiting for web
 fonts and images); without Selenium the ``chromium --print-to-pdf`` command is
-run once per page.
+run once per page (without the table fitting).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,6 +29,7 @@ import base64
 import html as html_mod
 import io
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,13 +41,53 @@ from typing import Any, Callable, Sequence
 from jahwal.errors import JahwalError
 
 PAPER = {"paperWidth": 8.27, "paperHeight": 11.69}  # A4 in inches
-NUMBER_CSS = (
+#: the largest PDF the book should make (small enough to send by e-mail)
+MAX_BYTES = 8_000_000
+#: printable width in CSS px of an A4 page with the print margins of jahwal-book.css (13 mm each side)
+PRINT_WIDTH_PX = round((210 - 2 * 13) / 25.4 * 96)
+MIN_TABLE_SCALE = 0.45
+FONT_DIR = "_static/fonts"
+OVERLAY_CSS = (
     "@page{size:A4;margin:0}html,body{margin:0;padding:0}"
-    ".p{height:289mm;position:relative;break-after:page;page-break-after:always}"
+    "@font-face{font-family:JahwalHangul;src:url(NanumGothic.ttf);unicode-range:U+1100-11FF,U+3130-318F,U+A960-A97F,U+AC00-D7A3,U+D7B0-D7FF}"
+    ".p{height:297mm;position:relative;overflow:hidden;break-after:page;page-break-after:always}"
     ".p:last-child{break-after:auto;page-break-after:auto}"
-    ".n{position:absolute;bottom:2mm;left:0;right:0;text-align:center;"
-    "font:9pt 'DejaVu Sans',Arial,sans-serif;color:#555}"
+    ".h{position:absolute;top:6mm;left:13mm;right:13mm;display:flex;justify-content:space-between;gap:8mm;"
+    "border-bottom:0.3pt solid #888;padding-bottom:1mm;font:7.5pt JahwalHangul,'DejaVu Sans',sans-serif;color:#444}"
+    ".h span{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}"
+    ".n{position:absolute;bottom:6mm;left:0;right:0;text-align:center;"
+    "font:9pt JahwalHangul,'DejaVu Sans',Arial,sans-serif;color:#444}"
 )
+FRONT_CSS = (
+    "@page{size:A4;margin:22mm 20mm 20mm 20mm}"
+    "@font-face{font-family:JahwalHangul;src:url(NanumGothic.ttf);unicode-range:U+1100-11FF,U+3130-318F,U+A960-A97F,U+AC00-D7A3,U+D7B0-D7FF}"
+    "@font-face{font-family:JahwalHangul;src:url(NanumGothicBold.ttf);font-weight:700;unicode-range:U+1100-11FF,U+3130-318F,U+A960-A97F,U+AC00-D7A3,U+D7B0-D7FF}"
+    "html{font:10.5pt/1.5 JahwalHangul,'DejaVu Sans',sans-serif;color:#111}body{margin:0}"
+    ".cover{height:250mm;display:flex;flex-direction:column;justify-content:center;break-after:page}"
+    ".cover h1{font-size:27pt;line-height:1.3;margin:0 0 8mm;font-weight:700}"
+    ".cover .sub{font-size:13pt;color:#333;margin:0 0 30mm}.cover .by{font-size:11pt;color:#333;margin:0}"
+    ".cover .note{margin-top:40mm;font-size:8.5pt;color:#555}"
+    ".toc h1{font-size:18pt;margin:0 0 8mm}.toc ol{list-style:none;margin:0;padding:0}"
+    ".toc .part{font-weight:700;margin:5mm 0 1.5mm;break-after:avoid}"
+    ".toc .ch{display:flex;align-items:baseline;gap:2mm;margin:0 0 1.2mm 5mm;break-inside:avoid}"
+    ".toc .ch .t{flex:0 1 auto}.toc .ch .dots{flex:1 1 auto;border-bottom:0.6pt dotted #777;min-width:8mm}"
+    ".toc .ch .pg{flex:0 0 auto;min-width:8mm;text-align:right}"
+)
+#: before printing: scale tables wider than the printable width down to fit (at most to MIN_TABLE_SCALE)
+FIT_JS = """
+const width = arguments[0], least = arguments[1];
+let n = 0;
+document.querySelectorAll('article table').forEach((t) => {
+  t.style.zoom = '';
+  const need = t.scrollWidth;
+  if (need > width) {
+    t.style.zoom = String(Math.max(least, (width - 2) / need));
+    t.classList.add('jahwal-fitted');
+    n += 1;
+  }
+});
+return n;
+"""
 
 
 class PdfError(JahwalError):
@@ -143,16 +192,28 @@ def _print_options() -> dict[str, Any]:
     }
 
 
-def print_pages_webdriver(urls: Sequence[str], timeout: float = 60) -> list[bytes]:
-    """Print each URL to PDF bytes with one headless Chromium (Selenium + DevTools)."""
-    from jahwal.publish.browser import webdriver
+def print_pages_webdriver(urls: Sequence[str], timeout: float = 60, fit_tables: bool = True) -> list[bytes]:
+    """Print each URL to PDF bytes with one headless Chromium (Selenium + DevTools).
+
+    With ``fit_tables`` the pages are laid out as for print at the printable
+    width first, and tables wider than that are scaled down (:data:`FIT_JS`).
+    """
+    from .browser import webdriver
 
     out = []
     with webdriver(width=1200, height=1600, console=False) as driver:
         driver.set_script_timeout(timeout)
+        if fit_tables:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": PRINT_WIDTH_PX, "height": 1400, "deviceScaleFactor": 1, "mobile": False},
+            )
         for url in urls:
             driver.get(url)
             driver.execute_async_script(WAIT_JS)
+            if fit_tables:
+                driver.execute_script(FIT_JS, PRINT_WIDTH_PX, MIN_TABLE_SCALE)
             result = driver.execute_cdp_cmd("Page.printToPDF", _print_options())
             out.append(base64.b64decode(result["data"]))
     return out
@@ -191,7 +252,9 @@ def _printer(engine: str) -> Callable[[Sequence[str]], list[bytes]]:
     if engine == "cli":
         return print_pages_cli
     if engine != "auto":
-        raise ValueError(f"engine은 auto, webdriver, cli 중 하나입니다 / engine must be auto, webdriver or cli: {engine!r}")
+        raise ValueError(
+            f"engine은 auto, webdriver, cli 중 하나입니다 / engine must be auto, webdriver or cli: {engine!r}"
+        )
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -199,6 +262,31 @@ def _printer(engine: str) -> Callable[[Sequence[str]], list[bytes]]:
     from jahwal.publish.browser import find_chromedriver
 
     return print_pages_webdriver if find_chromedriver() else print_pages_cli
+
+
+def _page(content: str, css: str) -> str:
+    return f'<!doctype html><html lang="ko"><head><meta charset="utf-8"><style>{css}</style></head><body>{content}</body></html>'
+
+
+def page_overlay(heads: Sequence[tuple[str, str] | None], numbers: Sequence[str | None]) -> str:
+    """HTML of blank A4 pages carrying only a running head and a page number each.
+
+    Examples
+    --------
+    >>> html = page_overlay([None, ("책", "Ⅲ. 양적 성과")], [None, "2"])
+    >>> html.count('class="p"'), '<div class="n">2</div>' in html, "<span>Ⅲ. 양적 성과</span>" in html
+    (2, True, True)
+    """
+    esc = html_mod.escape
+    body = []
+    for head, number in zip(heads, numbers):
+        inner = ""
+        if head:
+            inner += f'<div class="h"><span>{esc(head[0])}</span><span>{esc(head[1])}</span></div>'
+        if number:
+            inner += f'<div class="n">{esc(number)}</div>'
+        body.append(f'<div class="p">{inner}</div>')
+    return _page("".join(body), OVERLAY_CSS)
 
 
 def number_overlay(n_pages: int, start: int = 1) -> str:
@@ -210,11 +298,78 @@ def number_overlay(n_pages: int, start: int = 1) -> str:
     >>> html.count('class="p"'), '<div class="n">2</div>' in html
     (2, True)
     """
-    body = "".join(f'<div class="p"><div class="n">{start + i}</div></div>' for i in range(n_pages))
-    return f'<!doctype html><html><head><meta charset="utf-8"><style>{NUMBER_CSS}</style></head><body>{body}</body></html>'
+    return page_overlay([None] * n_pages, [str(start + i) for i in range(n_pages)])
+
+
+def cover_info(page: Path) -> tuple[str, list[str]]:
+    """Title and the line under it (subtitle · authors · year) of the book's first page.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.html"
+    >>> _ = p.write_text('<h1>연구<a class="headerlink">#</a></h1><p class="s">부제 · 연구진 · 2023</p>', encoding="utf-8")
+    >>> cover_info(p)
+    ('연구', ['부제', '연구진', '2023'])
+    """
+    title = page_title(page)
+    text = Path(page).read_text(encoding="utf-8", errors="replace")
+    m = re.search(r"</h1>\s*(?:<[^p][^>]*>\s*)*<p[^>]*>(.*?)</p>", text, flags=re.S | re.I)
+    lines: list[str] = []
+    if m:
+        line = " ".join(html_mod.unescape(re.sub(r"<[^>]+>", "", m.group(1))).split())
+        if len(line) <= 200:  # a subtitle line, not the first paragraph of the text
+            lines = [x.strip() for x in line.split("·") if x.strip()]
+    return title, lines
+
+
+def cover_html(title: str, lines: Sequence[str]) -> str:
+    """The cover page: title, subtitle and the other lines (authors, year).
+
+    Examples
+    --------
+    >>> "<h1>연구</h1>" in cover_html("연구", ["부제", "연구진"])
+    True
+    """
+    esc = html_mod.escape
+    sub = f'<p class="sub">{esc(lines[0])}</p>' if lines else ""
+    by = "".join(f'<p class="by">{esc(x)}</p>' for x in lines[1:])
+    return _page(f'<section class="cover"><h1>{esc(title)}</h1>{sub}{by}</section>', FRONT_CSS)
+
+
+CONTENTS_TITLE = "차례"
+
+
+def contents_html(pages: Sequence[Page], numbers: Sequence[int]) -> str:
+    """The table of contents: part captions and chapter titles with their page numbers.
+
+    Examples
+    --------
+    >>> pages = [Page("a", "Ⅰ. 서론", Path("a.html"), "연구 설계"), Page("b", "Ⅰ. 서론", Path("b.html"), "자료")]
+    >>> html = contents_html(pages, [3, 7])
+    >>> html.count('class="part"'), '<span class="t">자료</span><span class="dots"></span><span class="pg">7</span>' in html
+    (1, True)
+    """
+    esc = html_mod.escape
+    rows, part = [], None
+    for page, number in zip(pages, numbers):
+        if page.part and page.part != part:
+            part = page.part
+            rows.append(f'<li class="part">{esc(part)}</li>')
+        rows.append(
+            f'<li class="ch"><span class="t">{esc(page.title or page.file)}</span><span class="dots"></span>'
+            f'<span class="pg">{number}</span></li>'
+        )
+    return _page(f'<section class="toc"><h1>{CONTENTS_TITLE}</h1><ol>{"".join(rows)}</ol></section>', FRONT_CSS)
 
 
 # ---------------------------------------------------------------- merging
+def _n_pages(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
 def merge(
     parts: Sequence[bytes],
     pages: Sequence[Page],
@@ -222,11 +377,40 @@ def merge(
     *,
     title: str = "",
     numbers: bytes | None = None,
+    front: Sequence[bytes] = (),
+    front_marks: Sequence[tuple[str, int]] = (),
 ) -> dict[str, Any]:
-    """Join printed pages into one PDF with bookmarks and (optionally) page numbers."""
+    """Join printed pages into one PDF with bookmarks and (optionally) page numbers.
+
+    Parameters
+    ----------
+    parts : list of bytes
+        One printed PDF per page of the book, in order.
+    pages : list of Page
+        The pages (their titles and part captions make the bookmarks).
+    out : path
+        The PDF to write (through a temporary file).
+    title : str
+        Document title.
+    numbers : bytes, optional
+        An overlay PDF (running heads and page numbers), one page per page of the result.
+    front : list of bytes
+        PDFs put before the book's pages (cover, table of contents).
+    front_marks : list of (str, int)
+        Bookmarks into the front pages: title and page index.
+
+    Returns
+    -------
+    dict
+        ``pages``, ``chapters``, ``front`` (pages before the book's pages) and
+        ``starts`` (page index where each part of ``parts`` begins).
+    """
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
+    for data in front:
+        writer.append(PdfReader(io.BytesIO(data)))
+    n_front = len(writer.pages)
     starts = []
     for data in parts:
         starts.append(len(writer.pages))
@@ -239,6 +423,8 @@ def merge(
             )
         for page, stamp in zip(writer.pages, overlay.pages):
             page.merge_page(stamp, over=True)
+    for mark, index in front_marks:
+        writer.add_outline_item(title=mark, page_number=index)
     part_items: dict[str, Any] = {}
     for page, start in zip(pages, starts):
         parent = None
@@ -249,13 +435,57 @@ def merge(
         writer.add_outline_item(title=page.title or page.file, page_number=start, parent=parent)
     writer.add_metadata({"/Title": title or "", "/Creator": "jahwal pdf (Chromium + pypdf)", "/Lang": "ko"})
     writer.page_mode = "/UseOutlines"
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer._root_object[NameObject("/Lang")] = TextStringObject("ko")  # the document language, for screen readers
+    # merged pages come out with uncompressed contents; store each shared font, image and profile once
+    for page in writer.pages:
+        page.compress_content_streams()
+    if hasattr(writer, "compress_identical_objects"):
+        writer.compress_identical_objects()
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".part.pdf")
     with open(tmp, "wb") as fh:
         writer.write(fh)
     tmp.replace(out)
-    return {"pages": len(writer.pages), "chapters": len(pages), "starts": starts}
+    return {"pages": len(writer.pages), "chapters": len(pages), "front": n_front, "starts": starts}
+
+
+def _copy_fonts(html_dir: Path, folder: Path) -> None:
+    for font in ("NanumGothic.ttf", "NanumGothicBold.ttf"):
+        src = Path(html_dir) / FONT_DIR / font
+        if src.is_file():
+            shutil.copy2(src, Path(folder) / font)
+
+
+def _front_matter(
+    printer: Callable[[Sequence[str]], list[bytes]],
+    html_dir: Path,
+    pages: Sequence[Page],
+    counts: Sequence[int],
+) -> tuple[bytes, bytes, int]:
+    """Cover and table of contents (the contents printed again until its page count settles)."""
+    from .browser import serve
+
+    title, lines = cover_info(pages[0].path)
+    with tempfile.TemporaryDirectory(prefix="jahwal-front-") as tmp:
+        _copy_fonts(html_dir, Path(tmp))
+        (Path(tmp) / "cover.html").write_text(cover_html(title, lines), encoding="utf-8")
+        with serve(tmp) as base:
+            cover = printer([base + "cover.html"])[0]
+            n_cover, n_toc = _n_pages(cover), 1
+            for _ in range(4):
+                numbers, at = [], n_cover + n_toc
+                for count in counts:
+                    numbers.append(at + 1)
+                    at += count
+                (Path(tmp) / "contents.html").write_text(contents_html(pages, numbers), encoding="utf-8")
+                toc = printer([base + "contents.html"])[0]
+                if _n_pages(toc) == n_toc:
+                    return cover, toc, n_cover
+                n_toc = _n_pages(toc)
+    raise PdfError("차례의 쪽 수가 정해지지 않습니다 / the table of contents does not settle")  # pragma: no cover
 
 
 def make_pdf(
@@ -280,13 +510,15 @@ def make_pdf(
     engine : {"auto", "webdriver", "cli"}
         How Chromium is driven (see the module notes).
     page_numbers : bool
-        Stamp continuous page numbers at the foot of each page.
+        Stamp continuous page numbers at the foot of each page and a running
+        head (book title, chapter title) at its top.
 
     Returns
     -------
     dict
-        ``pages`` (PDF pages), ``chapters`` (HTML pages printed), ``seconds``,
-        ``out`` and ``titles`` (the bookmark titles in order).
+        ``pages`` (PDF pages), ``chapters`` (HTML pages printed), ``front``
+        (cover and contents pages), ``starts``, ``seconds``, ``out`` and
+        ``titles`` (the bookmark titles in order).
     """
     from jahwal.publish.browser import BrowserError, ensure, serve
     from jahwal.publish.toc import find_root
@@ -305,20 +537,33 @@ def make_pdf(
     except BrowserError as exc:
         raise PdfError(str(exc)) from exc
     echo(f"PDF: {len(pages)}쪽 인쇄 중 / printing {len(pages)} pages")
+    title = book_title(html_dir)
     with serve(html_dir) as base:
         urls = [base + p.path.relative_to(html_dir).as_posix() for p in pages]
         parts = printer(urls)
-        numbers = None
-        if page_numbers:
-            from pypdf import PdfReader
-
-            total = sum(len(PdfReader(io.BytesIO(b)).pages) for b in parts)
-            with tempfile.TemporaryDirectory(prefix="jahwal-num-") as tmp:
-                overlay = Path(tmp) / "numbers.html"
-                overlay.write_text(number_overlay(total), encoding="utf-8")
-                with serve(tmp) as nbase:
-                    numbers = printer([nbase + "numbers.html"])[0]
-    info = merge(parts, pages, Path(out), title=book_title(html_dir), numbers=numbers)
+    counts = [_n_pages(b) for b in parts]
+    cover, toc, n_cover = _front_matter(printer, html_dir, pages, counts)
+    n_front = n_cover + _n_pages(toc)
+    numbers = None
+    if page_numbers:
+        heads: list[tuple[str, str] | None] = [None] * n_cover + [(title, CONTENTS_TITLE)] * (n_front - n_cover)
+        for page, count in zip(pages, counts):
+            heads += [(title, page.title if page.part else "")] * count
+        labels = [None] * n_cover + [str(i + 1) for i in range(n_cover, len(heads))]
+        with tempfile.TemporaryDirectory(prefix="jahwal-num-") as tmp:
+            _copy_fonts(html_dir, Path(tmp))
+            (Path(tmp) / "numbers.html").write_text(page_overlay(heads, labels), encoding="utf-8")
+            with serve(tmp) as nbase:
+                numbers = printer([nbase + "numbers.html"])[0]
+    info = merge(
+        parts,
+        pages,
+        Path(out),
+        title=title,
+        numbers=numbers,
+        front=[cover, toc],
+        front_marks=[(CONTENTS_TITLE, n_cover)],
+    )
     info.update({"seconds": round(time.perf_counter() - t0, 2), "out": str(out), "titles": [p.title for p in pages]})
     return info
 
@@ -347,7 +592,9 @@ def main(argv: list[str] | None = None) -> int:
     except subprocess.TimeoutExpired as exc:  # pragma: no cover
         print(f"Chromium 시간 초과 / Chromium timed out: {exc}", file=sys.stderr)
         return PdfError.exit_code
-    print(f"PDF를 썼습니다 / wrote {info['out']}: {info['pages']}쪽 / pages, {info['chapters']}장 / chapters, {info['seconds']}초 / s")
+    print(
+        f"PDF를 썼습니다 / wrote {info['out']}: {info['pages']}쪽 / pages, {info['chapters']}장 / chapters, {info['seconds']}초 / s"
+    )
     return 0
 
 

@@ -13,6 +13,8 @@ import yaml
 from jahwal.errors import JahwalError
 
 TEMPLATE = Path(__file__).parent / "templates" / "chapter.ipynb"
+#: key of a TOC entry naming the page that replaces it in a build on a real extract
+REAL_EXTRACT_KEY = "real_extract"
 SLUG_RE = re.compile(r"^[0-9]{2}[a-z0-9_]*$")
 
 
@@ -43,6 +45,57 @@ def load_toc(root: Path) -> dict[str, Any]:
     return toc
 
 
+def study_toc(toc: dict[str, Any], synthetic: bool = True) -> dict[str, Any]:
+    """The TOC of one kind of build: entries with a ``real_extract`` page swap to it
+    when the extract is real, and the key itself is dropped (jupyter-book does
+    not know it).
+
+    Examples
+    --------
+    >>> toc = {"root": "index", "parts": [{"caption": "부록", "chapters": [
+    ...     {"file": "notebooks/92_calibration", "real_extract": "notebooks/92_provenance"}]}]}
+    >>> study_toc(toc, synthetic=False)["parts"][0]["chapters"]
+    [{'file': 'notebooks/92_provenance'}]
+    >>> study_toc(toc)["parts"][0]["chapters"]
+    [{'file': 'notebooks/92_calibration'}]
+    """
+    import copy
+
+    out = copy.deepcopy(toc)
+
+    def fix(entries: list[dict[str, Any]]) -> None:
+        for e in entries or []:
+            if REAL_EXTRACT_KEY in e:
+                alt = e.pop(REAL_EXTRACT_KEY)
+                if not synthetic:
+                    e["file"] = alt
+            fix(e.get("sections", []))
+            fix(e.get("chapters", []))
+
+    for part in out.get("parts", []):
+        fix(part.get("chapters", []))
+    fix(out.get("chapters", []))
+    return out
+
+
+def variant_pages(root: Path) -> list[str]:
+    """The pages that replace another page in builds on a real extract."""
+    found: list[str] = []
+
+    def walk(entries: list[dict[str, Any]]) -> None:
+        for e in entries or []:
+            if REAL_EXTRACT_KEY in e:
+                found.append(e[REAL_EXTRACT_KEY])
+            walk(e.get("sections", []))
+            walk(e.get("chapters", []))
+
+    toc = load_toc(root)
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    walk(toc.get("chapters", []))
+    return found
+
+
 def _walk(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for e in entries or []:
         yield e
@@ -50,12 +103,14 @@ def _walk(entries: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield from _walk(e.get("chapters", []))
 
 
-def toc_entries(root: Path) -> list[dict[str, Any]]:
+def toc_entries(root: Path, synthetic: bool = True) -> list[dict[str, Any]]:
     """Every entry of the TOC with a ``file``, in reading order, with its part caption.
 
     Each item is ``{"file": "notebooks/31_infrastructure", "part": "Ⅲ. 양적 성과"}``.
+    ``synthetic`` chooses the pages of a build on the synthetic extract (the
+    default) or on a real one (see :func:`study_toc`).
     """
-    toc = load_toc(root)
+    toc = study_toc(load_toc(root), synthetic)
     out = [{"file": toc["root"], "part": ""}]
     for part in toc.get("parts", []):
         for e in _walk(part.get("chapters", [])):
@@ -76,9 +131,9 @@ def resolve(root: Path, file: str) -> Path:
     raise TocError(f"_toc.yml의 '{file}' 파일이 없습니다 / file listed in _toc.yml not found: {file}")
 
 
-def toc_notebooks(root: Path) -> list[Path]:
+def toc_notebooks(root: Path, synthetic: bool = True) -> list[Path]:
     """The notebooks the book executes, in TOC order."""
-    return [p for p in (resolve(root, e["file"]) for e in toc_entries(root)) if p.suffix == ".ipynb"]
+    return [p for p in (resolve(root, e["file"]) for e in toc_entries(root, synthetic)) if p.suffix == ".ipynb"]
 
 
 def _substitutions(path: Path) -> dict[str, str]:

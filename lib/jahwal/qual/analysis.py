@@ -18,11 +18,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from jahwal.study.outline import cite
+
+from ..vocab import FOCUS_GROUPS
 from .model import ALL_GROUPS, LEVELS, QualCorpus
 
 DOMAIN_LABELS = {
@@ -44,7 +47,7 @@ _DOMAIN_KEYWORDS = (
     ("purpose", ("목적", "방향")),
     ("experience", ("경험", "인식")),
 )
-GROUP_LABELS = {"practitioners": "실무자", "residents": "주민", ALL_GROUPS: "전체"}
+GROUP_LABELS = {**FOCUS_GROUPS, ALL_GROUPS: "전체"}
 TENURE_LABELS = {"practitioners": "자활사례관리 경력", "residents": "자활사례관리 참여기간"}
 KOREAN = {
     "group": "집단",
@@ -65,6 +68,7 @@ KOREAN = {
     "session_id": "회기",
     "text": "발언(예시 재구성)",
     "report_line": "보고서 행",
+    "report_place": "보고서 위치",
     "rank": "순위",
     "term": "핵심어",
     "n": "빈도",
@@ -308,7 +312,14 @@ def code_frequencies(
 
 
 def theme_table(
-    corpus: QualCorpus, group: str, *, top_id: str | None = None, domain: str | None = None, min_count: int = 1
+    corpus: QualCorpus,
+    group: str,
+    *,
+    top_id: str | None = None,
+    domain: str | None = None,
+    min_count: int = 1,
+    content_level: str | None = None,
+    sessions: bool = False,
 ) -> pd.DataFrame:
     """A table like the report's theme tables, with counts, ready to display.
 
@@ -327,13 +338,31 @@ def theme_table(
         :data:`DOMAIN_LABELS`). A codebook without domains gets them from the
         root names (성과, 요인, 한계, 제언 …).
     min_count : int
-        Hide codes with fewer quotes (the domain row is always shown).
+        Hide codes with fewer quotes (the domain row is always shown, and so
+        are themes whose quotes the report did not split: see Returns).
+    content_level : str, optional
+        Fold the codes at this level and below into a ``내용`` column of their
+        theme row, as the report's resident tables list a theme's content items
+        (e.g. ``"코드"``). By default every code is a row.
+    sessions : bool
+        Add ``회기 수(가정)``, the number of focus-group sessions a theme was
+        quoted in. Off by default: the sessions rest on an assumed assignment
+        of participants and the report gives no per-session counts.
 
     Returns
     -------
     DataFrame
-        Korean columns ``대주제, 하위주제, 코드, 인용 수, 참여자 수, 회기 수``
-        (plus ``영역`` when several roots are shown).
+        Korean columns ``대주제, 하위주제, 코드`` (or ``대주제, 하위주제, 내용``
+        with ``content_level``), ``인용 수, 참여자 수`` (plus ``영역`` when
+        several roots are shown). Counts of a theme whose quotes sit on a code
+        above it (the report kept them undivided, 표 Ⅳ-9) are empty (``None``,
+        shown as "–"), not 0.
+
+    Examples
+    --------
+    >>> from jahwal.qual import example_corpus
+    >>> theme_table(example_corpus(), "practitioners", content_level="코드").values.tolist()
+    [['(영역 전체)', '', 4, 2], ['마음의 변화', '자신감', 3, 2], ['관계의 변화', '', 2, 2]]
     """
     freq = code_frequencies(corpus, group)
     tree = code_tree(corpus.subset(group).codes).set_index("code_id")
@@ -345,30 +374,288 @@ def theme_table(
         if domain not in DOMAIN_LABELS:
             raise ValueError(f"알 수 없는 영역 / unknown domain: {domain!r} (known: {list(DOMAIN_LABELS)})")
         freq = freq[freq["domain"] == domain]
+    fold_rank = None if content_level is None else _target_rank(tree.reset_index(), content_level)
+    direct = dict(zip(freq["code_id"], freq["n_quotes_direct"]))
+    # a parent whose quotes are split among its children (some child has quotes)
+    split_parents = set(freq.loc[freq["n_quotes"] > 0, "parent_id"])
+    anc = _ancestors(tree.reset_index())
+    content: dict[str, list[str]] = {}
+    if fold_rank is not None:
+        for row in freq.itertuples(index=False):
+            if int(tree.at[row.code_id, "rank"]) >= fold_rank and row.parent_id:
+                host = next(x for x in anc[row.code_id][1:] if int(tree.at[x, "rank"]) < fold_rank)
+                content.setdefault(host, []).append(row.name)
+    last = "코드" if fold_rank is None else "내용"
     rows = []
     for row in freq.itertuples(index=False):
         t = tree.loc[row.code_id]
         is_root = not row.parent_id
-        if not is_root and row.n_quotes < min_count:
+        if fold_rank is not None and not is_root and int(t["rank"]) >= fold_rank:
             continue
-        cells = {"영역": tree.loc[t["top_id"], "name"], "대주제": "", "하위주제": "", "코드": ""}
+        undivided = (
+            row.n_quotes == 0
+            and row.parent_id not in split_parents
+            and any(direct.get(x, 0) > 0 for x in anc[row.code_id][1:])
+        )
+        if not is_root and not undivided and row.n_quotes < min_count:
+            continue
+        cells = {"영역": tree.loc[t["top_id"], "name"], "대주제": "", "하위주제": "", last: ""}
         if is_root:
             cells["대주제"] = "(영역 전체)"
-        elif t["level"] in ("대주제", "하위주제", "코드"):
+        elif t["level"] in ("대주제", "하위주제") or (t["level"] == "코드" and fold_rank is None):
             cells[t["level"]] = row.name
         elif t["level"] == "세부코드":
-            cells["코드"] = "– " + row.name
+            cells[last] = "– " + row.name
         else:  # foreign codebook levels: by depth
-            col = ["대주제", "하위주제", "코드"][min(int(t["depth"]) - 2, 2)] if t["depth"] > 1 else "대주제"
+            col = ["대주제", "하위주제", last][min(int(t["depth"]) - 2, 2)] if t["depth"] > 1 else "대주제"
             cells[col] = row.name
-        cells.update({"인용 수": row.n_quotes, "참여자 수": row.n_participants, "회기 수": row.n_sessions})
+        if fold_rank is not None and not is_root:
+            cells["내용"] = "; ".join(content.get(row.code_id, []))
+        n_q, n_p, n_s = (None, None, None) if undivided else (row.n_quotes, row.n_participants, row.n_sessions)
+        cells.update({"인용 수": n_q, "참여자 수": n_p, "회기 수(가정)": n_s})
         rows.append(cells)
-    out = pd.DataFrame(rows, columns=["영역", "대주제", "하위주제", "코드", "인용 수", "참여자 수", "회기 수"])
-    for col in ("인용 수", "참여자 수", "회기 수"):
-        out[col] = out[col].astype(int)
+    cols = ["영역", "대주제", "하위주제", last, "인용 수", "참여자 수", "회기 수(가정)"]
+    out = pd.DataFrame(rows, columns=cols)
+    for col in ("인용 수", "참여자 수", "회기 수(가정)"):
+        if out[col].notna().all():
+            out[col] = out[col].astype(int)
+        else:
+            out[col] = pd.Series([None if pd.isna(v) else int(v) for v in out[col]], index=out.index, dtype=object)
+    if not sessions:
+        out = out.drop(columns="회기 수(가정)")
+    if (out["하위주제"] == "").all():
+        out = out.drop(columns="하위주제")
     if top_id is not None or out["영역"].nunique() <= 1:
         out = out.drop(columns="영역")
     return out
+
+
+def code_counts(corpus: QualCorpus, groups: Iterable[str]) -> pd.DataFrame:
+    """How many codebook entries each group has, level by level.
+
+    The word "code" is used for different things: every entry of the codebook
+    (from a whole domain down to a sub-code), the entries at the level named
+    코드, or the entries a quote is attached to. This table keeps them apart.
+
+    Parameters
+    ----------
+    corpus : QualCorpus
+    groups : list of str
+
+    Returns
+    -------
+    DataFrame
+        One row per group and level in codebook order, then a ``(전체)`` row
+        per group: ``group, level, n_entries`` (codebook rows),
+        ``n_with_quotes`` (entries with at least one quote attached directly)
+        and ``n_leaves`` (entries with no entry below them).
+
+    Examples
+    --------
+    >>> from jahwal.qual import example_corpus
+    >>> code_counts(example_corpus(), ["practitioners"]).values.tolist()
+    [['practitioners', '영역', 1, 0, 0], ['practitioners', '대주제', 2, 2, 1], ['practitioners', '코드', 1, 1, 1], ['practitioners', '(전체)', 4, 3, 2]]
+    """
+    rows = []
+    for g in groups:
+        f = code_frequencies(corpus, g)
+        tree = code_tree(corpus.subset(g).codes)
+        leaves = ~tree["code_id"].isin(set(tree["parent_id"]))
+        f = f.assign(
+            leaf=f["code_id"].map(dict(zip(tree["code_id"], leaves))),
+            rank=f["code_id"].map(dict(zip(tree["code_id"], tree["rank"]))),
+        )
+        for level, sub in sorted(f.groupby("level", sort=False), key=lambda kv: int(kv[1]["rank"].min())):
+            rows.append((g, level, len(sub), int((sub["n_quotes_direct"] > 0).sum()), int(sub["leaf"].sum())))
+        rows.append((g, "(전체)", len(f), int((f["n_quotes_direct"] > 0).sum()), int(f["leaf"].sum())))
+    return pd.DataFrame(rows, columns=["group", "level", "n_entries", "n_with_quotes", "n_leaves"])
+
+
+def code_count_table(counts: pd.DataFrame) -> pd.DataFrame:
+    """:func:`code_counts` for display: one row per group and level, Korean headers."""
+    return pd.DataFrame(
+        {
+            "집단": counts["group"].map(lambda g: GROUP_LABELS.get(g, g)).to_numpy(),
+            "수준": counts["level"].to_numpy(),
+            "코드북 항목 수": counts["n_entries"].astype(int).to_numpy(),
+            "인용이 직접 붙은 항목 수": counts["n_with_quotes"].astype(int).to_numpy(),
+            "가장 아래 항목 수": counts["n_leaves"].astype(int).to_numpy(),
+        }
+    )
+
+
+def group_values(
+    corpus: QualCorpus, group: str, *, level: str | int, min_count: int = 1, prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """Every number and name the prose of a group's Chapter Ⅳ page cites.
+
+    Parameters
+    ----------
+    corpus : QualCorpus
+    group : str
+    level : str or int
+        The reporting level of the theme-by-participant figure.
+    min_count : int
+        Themes with fewer quotes are left out of that figure.
+    prefix : str
+        Put before every key (the glue names of the page, e.g. ``"ch4_p_"``).
+
+    Returns
+    -------
+    (dict, dict)
+        The values and the decimal places of the non-integer ones. Keys:
+        ``n_part, n_quoted, n_quotes, n_segments``; ``q_<domain>`` for every
+        domain of :data:`DOMAIN_LABELS` (0 where the group has none);
+        ``n_domains, domain_names`` (the group's domains, codebook order);
+        ``top_outcome, top_outcome_n`` (the outcome theme with most quotes at
+        대주제 level); ``top_speaker, top_speaker_n, top_speaker_pct,
+        wide_speaker, wide_speaker_n, n_silent``; ``n_overlap_pairs``
+        (code pairs sharing a segment), ``top_pair, top_pair_c`` (the pair of
+        reporting units with the highest participant-level c among pairs seen
+        in two or more people; empty when none); ``limits_top_share`` (share
+        of the limits quotes from its most quoted speaker, 0 when none);
+        ``n_codes`` (entries at level 코드), ``n_entries``,
+        ``n_with_quotes``.
+
+    Examples
+    --------
+    >>> from jahwal.qual import example_corpus
+    >>> v, d = group_values(example_corpus(), "practitioners", level="대주제", prefix="x_")
+    >>> v["x_n_quotes"], v["x_top_outcome"], v["x_top_speaker_pct"], d["x_top_speaker_pct"]
+    (4, '마음의 변화', 75.0, 1)
+    """
+    c = corpus.subset(group)
+    seg = c.segments
+    freq = code_frequencies(corpus, group)
+    roots = freq[freq["parent_id"] == ""].groupby("domain")["n_quotes"].sum()
+    v: dict[str, Any] = {
+        "n_part": len(c.participants),
+        "n_quoted": int(seg["participant_id"].nunique()),
+        "n_quotes": int(seg["quote_id"].nunique()),
+        "n_segments": len(seg),
+    }
+    v.update({f"q_{d}": int(roots.get(d, 0)) for d in DOMAIN_LABELS})
+    present = list(dict.fromkeys(freq.loc[freq["parent_id"] == "", "domain"]))
+    v["n_domains"], v["domain_names"] = len(present), ", ".join(DOMAIN_LABELS.get(d, d) for d in present)
+    top = freq[(freq["domain"] == "outcomes") & (freq["level"] == "대주제")]
+    top = top.sort_values("n_quotes", ascending=False, kind="stable")
+    v["top_outcome"], v["top_outcome_n"] = (top.iloc[0]["name"], int(top.iloc[0]["n_quotes"])) if len(top) else ("", 0)
+    matrix = code_participant_matrix(corpus, group, level=level, min_count=min_count)
+    per = matrix.groupby("participant_id", sort=False)["n_quotes"].sum()
+    wide = (matrix["n_quotes"] > 0).groupby(matrix["participant_id"], sort=False).sum()
+    v.update(
+        {
+            "top_speaker": per.idxmax(),
+            "top_speaker_n": int(per.max()),
+            "top_speaker_pct": float(100.0 * per.max() / seg["segment_id"].nunique()) if len(seg) else 0.0,
+            "wide_speaker": wide.idxmax(),
+            "wide_speaker_n": int(wide.max()),
+            "n_silent": int((per == 0).sum()),
+        }
+    )
+    v["n_overlap_pairs"] = len(cooccurrence(corpus, group, level="코드", unit="segment"))
+    by_person = cooccurrence(corpus, group, level=level, unit="participant")
+    strong = by_person[by_person["n_ab"] >= 2]
+    v["top_pair"], v["top_pair_c"] = (
+        (f"{strong.iloc[0]['name_a']} – {strong.iloc[0]['name_b']}", float(strong.iloc[0]["c"]))
+        if len(strong)
+        else ("", 0.0)
+    )
+    tree = code_tree(c.codes).set_index("code_id")
+    lim = _coded(c).assign(domain=lambda d: d["code_id"].map(tree["domain"])).query("domain == 'limits'")
+    lim = lim.drop_duplicates("quote_id")
+    v["limits_top_share"] = float(100.0 * lim["participant_id"].value_counts().iloc[0] / len(lim)) if len(lim) else 0.0
+    counts = code_counts(corpus, [group]).set_index("level")
+    v["n_codes"] = int(counts["n_entries"].get("코드", 0))
+    v["n_entries"] = int(counts.at["(전체)", "n_entries"])
+    v["n_with_quotes"] = int(counts.at["(전체)", "n_with_quotes"])
+    digits = {"top_speaker_pct": 1, "top_pair_c": 2, "limits_top_share": 0}
+    return {prefix + k: val for k, val in v.items()}, {prefix + k: d for k, d in digits.items()}
+
+
+def theme_section(
+    corpus: QualCorpus,
+    group: str,
+    domain: str,
+    *,
+    min_count: int = 1,
+    content_level: str | None = None,
+    theme_level: str = "대주제",
+) -> dict[str, Any]:
+    """Everything one theme table of a Chapter Ⅳ page shows, from the codebook.
+
+    The text comes from the codebook's ``description`` column: the domain
+    entry's description is the opening paragraph and each theme's description
+    follows its name in a list, so a new codebook brings its own words.
+
+    Parameters
+    ----------
+    corpus : QualCorpus
+    group : str
+    domain : str
+        A key of :data:`DOMAIN_LABELS`.
+    min_count, content_level
+        Passed to :func:`theme_table`.
+    theme_level : str
+        The level whose entries are listed under the paragraph.
+
+    Returns
+    -------
+    dict
+        ``intro`` (Markdown: paragraph and theme list; empty when the group has
+        no such domain), ``table`` (:func:`theme_table`), ``note`` (what the
+        empty counts mean, or ``""``), ``n_quotes`` (quotes in the domain) and
+        ``n_themes`` (entries at ``theme_level``) and ``title`` (the domain
+        entry's name, the report's table title).
+
+    Examples
+    --------
+    >>> from jahwal.qual import example_corpus
+    >>> c = example_corpus()
+    >>> c.codes["description"] = ["참여자가 겪은 변화", "정서적 회복", "", "사람들과의 관계"]
+    >>> sec = theme_section(c, "practitioners", "outcomes")
+    >>> print(sec["intro"])
+    참여자가 겪은 변화
+    <BLANKLINE>
+    - **마음의 변화**: 정서적 회복
+    - **관계의 변화**: 사람들과의 관계
+    >>> sec["n_quotes"], sec["n_themes"], sec["note"]
+    (4, 2, '')
+    """
+    c = corpus.subset(group)
+    codes = c.codes.set_index("code_id")
+    tree = code_tree(c.codes)
+    in_domain = tree[tree["domain"] == domain]
+    roots = in_domain[in_domain["parent_id"] == ""]
+    themes = in_domain[in_domain["level"] == theme_level]
+    parts = []
+    for r in roots.itertuples(index=False):
+        text = str(codes.at[r.code_id, "description"] or "").strip()
+        if text:
+            parts.append(text)
+    items = []
+    for t in themes.itertuples(index=False):
+        desc = str(codes.at[t.code_id, "description"] or "").strip()
+        items.append(f"- **{t.name}**" + (f": {desc}" if desc else ""))
+    if items:
+        parts.append("\n".join(items))
+    table = theme_table(corpus, group, domain=domain, min_count=min_count, content_level=content_level)
+    undivided = len(table) and table["인용 수"].map(lambda v: v is None).any()
+    note = (
+        "–: 인용을 이 주제별로 나누어 붙이지 않고 영역 전체에만 붙였기 때문에 주제별 수가 없습니다."
+        if undivided
+        else ""
+    )
+    freq = code_frequencies(corpus, group)
+    n_quotes = int(freq.loc[(freq["parent_id"] == "") & (freq["domain"] == domain), "n_quotes"].sum())
+    return {
+        "intro": "\n\n".join(parts),
+        "table": table,
+        "note": note,
+        "n_quotes": n_quotes,
+        "n_themes": len(themes),
+        "title": " / ".join(roots["name"]),
+    }
 
 
 def code_participant_matrix(corpus: QualCorpus, group: str, *, level: str | int, min_count: int = 0) -> pd.DataFrame:
@@ -515,7 +802,9 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
     -------
     DataFrame
         ``code_id, name, rank, segment_id, participant_id, session_id, text,
-        report_line`` in codebook order.
+        report_line, report_place`` in codebook order; ``report_place`` cites
+        the report by chapter, section and subsection
+        (:func:`jahwal.study.outline.cite`), the form shown to readers.
 
     Examples
     --------
@@ -577,9 +866,10 @@ def representative_quotes(corpus: QualCorpus, group: str, *, level: str | int, n
                     seg.at[s, "report_line"],
                 )
             )
-    return pd.DataFrame(
+    out = pd.DataFrame(
         rows, columns=["code_id", "name", "rank", "segment_id", "participant_id", "session_id", "text", "report_line"]
     )
+    return out.assign(report_place=out["report_line"].map(cite))
 
 
 # ---------------------------------------------------------------- participants
@@ -588,7 +878,8 @@ def participant_table(corpus: QualCorpus, group: str) -> pd.DataFrame:
 
     Columns: ``참여자`` (pseudonym), ``보고서 표기``, ``성별``, ``연령``,
     ``담당업무`` (when any is given), the tenure column (``자활사례관리 경력``
-    for practitioners, ``자활사례관리 참여기간`` for residents) and ``회기``.
+    for practitioners, ``자활사례관리 참여기간`` for residents) and ``회기``
+    (``회기(가정)`` when a session of the group is an assumed assignment).
     """
     p = corpus.subset(group).participants
     out = pd.DataFrame(
@@ -602,6 +893,9 @@ def participant_table(corpus: QualCorpus, group: str) -> pd.DataFrame:
             "회기": p["session_id"],
         }
     )
+    sessions = corpus.subset(group).sessions
+    if "assumed" in sessions.columns and sessions["assumed"].astype(bool).any():
+        out = out.rename(columns={"회기": "회기(가정)"})  # the assignment is not in the report
     for col in ("보고서 표기", "성별", "담당업무", TENURE_LABELS.get(group, "참여기간")):
         if (out[col].astype(str) == "").all():
             out = out.drop(columns=col)
@@ -834,3 +1128,68 @@ def side_by_side(
     for col in [c for c in out.columns if c.endswith("인용 수")]:
         out[col] = out[col].astype("Int64")
     return out
+
+
+def comparison_values(
+    corpus: QualCorpus, groups: Sequence[str], *, top: int, domains: Sequence[str] = SHARED_DOMAINS, prefix: str = ""
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The numbers and names the group-comparison page cites (two groups).
+
+    Parameters
+    ----------
+    corpus : QualCorpus
+    groups : sequence of two str
+        The first is called ``p``, the second ``r`` in the keys.
+    top : int
+        Themes per group and domain in the side-by-side table.
+    domains : sequence of str
+    prefix : str
+        Put before every key.
+
+    Returns
+    -------
+    (dict, dict)
+        Values and decimal places. Keys: ``total_p, total_r`` (quotes);
+        ``<p|r>_<domain>`` (percent of the group's quotes); ``lean_p, lean_r``
+        (the domain where each group's share is most above the other's);
+        ``missing`` (domains a group has no theme for, e.g. ``실무자: 한계``,
+        or ``없음``); ``top`` and ``top_<p|r>_<domain>`` (each group's theme
+        with most quotes at 대주제 level).
+
+    Examples
+    --------
+    >>> from jahwal.qual import load_corpus
+    >>> v, d = comparison_values(load_corpus("data/qualitative"), ["practitioners", "residents"], top=3)
+    >>> v["total_p"], v["total_r"], v["lean_p"], v["lean_r"], v["missing"], d["p_outcomes"]
+    (140, 88, '성과 요인', '한계', '실무자: 한계', 1)
+    """
+    if len(groups) != 2:
+        raise ValueError(f"두 집단이 필요합니다 / two groups are needed: {list(groups)!r}")
+    comparison = domain_comparison(corpus, groups, domains=domains)
+    share = comparison.set_index(["group", "domain"])["share_quotes"]
+    keys = (("p", groups[0]), ("r", groups[1]))
+    v: dict[str, Any] = {f"total_{k}": int(corpus.subset(g).segments["quote_id"].nunique()) for k, g in keys}
+    v.update({f"{k}_{d}": float(share[(g, d)]) for k, g in keys for d in domains})
+    diff = pd.Series({d: share[(groups[0], d)] - share[(groups[1], d)] for d in domains})
+    v["lean_p"], v["lean_r"] = DOMAIN_LABELS[diff.idxmax()], DOMAIN_LABELS[diff.idxmin()]
+    missing = [
+        f"{GROUP_LABELS.get(g, g)}: {DOMAIN_LABELS[d]}"
+        for k, g in keys
+        for d in domains
+        if comparison.set_index(["group", "domain"]).at[(g, d), "n_quotes"] == 0
+    ]
+    v["missing"] = ", ".join(dict.fromkeys(missing)) or "없음"
+    pairs = side_by_side(corpus, groups, domains=domains, level="대주제", top=top)
+    first = pairs[pairs["rank"] == 1].set_index("domain_label")
+    v["top"] = top
+    for k, g in keys:
+        for d in domains:
+            v[f"top_{k}_{d}"] = first.at[DOMAIN_LABELS[d], f"{GROUP_LABELS.get(g, g)} 주제"]
+    digits = {f"{k}_{d}": 1 for k, _ in keys for d in domains}
+    return {prefix + k: x for k, x in v.items()}, {prefix + k: n for k, n in digits.items()}
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """:func:`domain_comparison` for display (group and domain in Korean, counts and percents)."""
+    table = comparison.assign(group=comparison["group"].map(lambda g: GROUP_LABELS.get(g, g))).drop(columns="domain")
+    return korean(table)

@@ -229,8 +229,31 @@ def top_nouns(terms: pd.DataFrame, *, top: int = 10) -> pd.DataFrame:
     return t[["code_id", "name", "rank", "term", "n"]].reset_index(drop=True)
 
 
+def themes_without_keywords(terms: pd.DataFrame, *, min_n: int) -> int:
+    """How many themes have no noun occurring at least ``min_n`` times (no distinctive term to show).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"code_id": ["A", "A", "B"], "name": ["a", "a", "b"], "term": ["술", "집", "누룽지"], "n": [3, 1, 1]})
+    >>> themes_without_keywords(t, min_n=2)
+    1
+    """
+    best = terms.groupby("code_id")["n"].max()
+    return int((best < min_n).sum())
+
+
 def keyword_table(terms: pd.DataFrame, *, top: int = 5, min_n: int = 1) -> pd.DataFrame:
     """Per theme, the most frequent nouns and the most distinctive terms (Korean headers).
+
+    Parameters
+    ----------
+    terms : DataFrame
+        Output of :func:`theme_terms`.
+    top : int
+        Terms per theme in each column.
+    min_n : int
+        A distinctive term must occur at least this often in the theme; a term
+        seen once says little about a theme, however rare it is elsewhere.
 
     Returns
     -------

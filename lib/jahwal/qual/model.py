@@ -25,6 +25,12 @@ segments
     offsets into the session's text, ``end`` exclusive.
 codings
     ``segment_id, code_id``: one row per code on a segment.
+
+A corpus read from a REFI-QDA project also carries ``exchange``: what the
+project holds beyond these tables and must survive a round trip (the original
+GUIDs of every object, the project's name and attributes, every ``<Set>``, and
+the REFI type of each variable). Extra participant and session columns whose
+REFI type is Integer, Float or Boolean keep that type in the tables.
 """
 
 from __future__ import annotations
@@ -98,6 +104,8 @@ CODING_COLUMNS = ["segment_id", "code_id"]
 INT_COLUMNS = {"source_line", "age", "tenure_months", "n_participants", "duration_min"}
 BOOL_COLUMNS = {"codable", "abridged", "assumed"}
 MAX_LISTED = 12
+#: REFI-QDA variable types kept as typed columns (the others stay text).
+REFI_DTYPES = {"Integer": "Int64", "Float": "Float64", "Boolean": "boolean"}
 
 
 class QualDataError(JahwalError, ValueError):
@@ -156,6 +164,32 @@ def _normalize(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
+def apply_variable_types(df: pd.DataFrame, types: dict[str, str], known: Iterable[str]) -> pd.DataFrame:
+    """Give extra columns their REFI-QDA type (Integer, Float, Boolean); others are left alone.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"participant_id": ["P1", "P2"], "연령": ["41", ""]})
+    >>> apply_variable_types(df, {"연령": "Integer"}, ["participant_id"])["연령"].tolist()
+    [41, <NA>]
+    """
+    out = df
+    for col, vtype in (types or {}).items():
+        if col not in out.columns or col in known or vtype not in REFI_DTYPES:
+            continue
+        values = out[col].replace("", pd.NA)
+        try:
+            if vtype == "Boolean":
+                typed = values.map(lambda v: v if v is pd.NA else to_bool(v)).astype("boolean")
+            else:
+                typed = pd.to_numeric(values, errors="raise").astype(REFI_DTYPES[vtype])
+        except (ValueError, TypeError):
+            continue  # a value that does not fit the type: keep the column as text
+        out = out.copy() if out is df else out
+        out[col] = typed
+    return out
+
+
 @dataclass
 class QualCorpus:
     """A coded qualitative corpus (see the module docstring for the columns)."""
@@ -168,13 +202,17 @@ class QualCorpus:
     codings: pd.DataFrame
     name: str = "corpus"
     notes: list[str] = field(default_factory=list)
+    exchange: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if getattr(self, "_normalized", False):
             return
+        types = self.exchange.get("variable_types") or {}
         self.codes = _normalize(self.codes, CODE_COLUMNS)
-        self.participants = _normalize(self.participants, PARTICIPANT_COLUMNS)
-        self.sessions = _normalize(self.sessions, SESSION_COLUMNS)
+        self.participants = apply_variable_types(
+            _normalize(self.participants, PARTICIPANT_COLUMNS), types, PARTICIPANT_COLUMNS
+        )
+        self.sessions = apply_variable_types(_normalize(self.sessions, SESSION_COLUMNS), types, SESSION_COLUMNS)
         self.sources = _normalize(self.sources, SOURCE_COLUMNS)
         self.segments = _normalize(self.segments, SEGMENT_COLUMNS)
         self.codings = _normalize(self.codings, CODING_COLUMNS)
@@ -264,9 +302,9 @@ class QualCorpus:
     # ---------------------------------------------------------------- helpers
     @property
     def groups(self) -> list[str]:
-        """Groups in the order they first appear in the codebook, then in the sessions."""
+        """Groups in the order they first appear in the codebook, the sessions, then the participants."""
         seen: list[str] = []
-        for g in list(self.codes["group"]) + list(self.sessions["group"]):
+        for g in list(self.codes["group"]) + list(self.sessions["group"]) + list(self.participants["group"]):
             if g not in seen:
                 seen.append(g)
         return seen
@@ -300,6 +338,7 @@ class QualCorpus:
             codings=self.codings[self.codings["segment_id"].isin(set(seg["segment_id"]))],
             name=self.name,
             notes=list(self.notes),
+            exchange=self.exchange,
         )
         return out
 

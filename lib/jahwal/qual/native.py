@@ -16,7 +16,13 @@ Files (UTF-8, comma-separated, header row):
 ``segments.csv``
     ``segment_id, group, session_id, participant_id, code_ids, text`` and
     optionally ``quote_id, within, start, end, report_line, coder, memo``.
-    ``code_ids`` are separated by ``;``.
+    ``code_ids`` are separated by ``;``. Every segment names its speaker
+    (``participant_id``); a blank one is an error, not an unknown speaker.
+
+``refi.json`` (optional)
+    What a REFI-QDA project held beyond these tables (original GUIDs, the
+    project's name, every set, the variables' types), written by an import so
+    that an export gives the QDA program back its own objects.
 
 Transcripts: when ``segments.csv`` has ``start``/``end`` and ``sessions.csv``
 names a ``source_file`` (under ``sources/``), the offsets refer to those texts.
@@ -28,6 +34,7 @@ appended (the same passage quoted twice).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -45,6 +52,7 @@ from .model import (
 )
 
 FILES = ("codebook.csv", "participants.csv", "sessions.csv", "segments.csv")
+EXCHANGE_FILE = "refi.json"
 REQUIRED = {
     "codebook.csv": ["group", "code_id", "parent_id", "level", "name", "description", "codable"],
     "participants.csv": ["group", "participant_id", "session_id"],
@@ -195,7 +203,11 @@ def read_native(folder: str | Path) -> QualCorpus:
             problems.append(
                 f"{segpath} {i + 2}행, 열 'session_id': 회기 '{row.session_id}'가 없습니다 / unknown session"
             )
-        if row.participant_id and row.participant_id not in parts:
+        if not row.participant_id:
+            problems.append(
+                f"{segpath} {i + 2}행, 열 'participant_id': 화자(참여자 ID)가 비어 있습니다 / empty speaker (participant_id)"
+            )
+        elif row.participant_id not in parts:
             problems.append(
                 f"{segpath} {i + 2}행, 열 'participant_id': 참여자 '{row.participant_id}'가 없습니다 / "
                 f"unknown participant"
@@ -260,6 +272,14 @@ def read_native(folder: str | Path) -> QualCorpus:
     )
     segments = segments[[c for c in SEGMENT_COLUMNS if c in segments.columns]]
     sessions_df = se.drop(columns=[c for c in ("source_file",) if c in se.columns])
+    exchange: dict = {}
+    if (folder / EXCHANGE_FILE).is_file():
+        try:
+            exchange = json.loads((folder / EXCHANGE_FILE).read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise QualDataError(f"{folder / EXCHANGE_FILE}: JSON을 읽지 못했습니다 / cannot read JSON: {exc}") from None
+        if not isinstance(exchange, dict):
+            raise QualDataError(f"{folder / EXCHANGE_FILE}: 최상위는 객체여야 합니다 / top level must be an object")
     corpus = QualCorpus(
         codes=cb,
         participants=pa,
@@ -267,7 +287,8 @@ def read_native(folder: str | Path) -> QualCorpus:
         sources=sources,
         segments=segments,
         codings=codings,
-        name=folder.name,
+        name=(exchange.get("project") or {}).get("name") or folder.name,
+        exchange=exchange,
     )
     return corpus.validate(str(folder))
 
@@ -336,6 +357,10 @@ def write_native(corpus: QualCorpus, folder: str | Path, *, overwrite: bool = Fa
             "memo",
         ]
         sg[cols].to_csv(tmp / "segments.csv", index=False, encoding="utf-8", lineterminator="\n")
+        if corpus.exchange:
+            (tmp / EXCHANGE_FILE).write_text(
+                json.dumps(corpus.exchange, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+            )
         if folder.exists():
             backup = folder.with_name(f".{folder.name}.old")
             if backup.exists():

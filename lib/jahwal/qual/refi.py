@@ -18,7 +18,13 @@ Reading follows what QualCoder, ATLAS.ti, MAXQDA and NVivo write:
   (session) variables, as MAXQDA writes them; a ``CodeRef`` that points to a
   case (NVivo case coding) assigns the coded span to that case;
 - a ``Set`` named ``group:<name>`` (or ``집단:<name>``) puts its member codes
-  and sources in that group; otherwise a ``group`` variable does.
+  and sources in that group; otherwise a ``group`` variable does. Every set,
+  group or not, is kept (``QualCorpus.exchange["sets"]``) and written back;
+  the import notes say which sets became groups;
+- the original GUIDs of codes, sources, cases, selections, codings, users,
+  variables and sets, the project's name and attributes, and each variable's
+  REFI type are kept in ``QualCorpus.exchange`` and written back on export,
+  so that a project returned to its QDA program matches its own objects.
 
 Anything that cannot be resolved (an unknown code, source or case GUID,
 offsets beyond the text, a missing source file, malformed XML) raises
@@ -30,6 +36,7 @@ identifiers and provenance (code id, level, table, quote id, report line)
 travel as a last line ``[jahwal] {...}`` in the ``Description`` of codes and
 selections, where QDA programs show them as part of the memo.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -63,6 +70,8 @@ NS_CODEBOOK = "urn:QDA-XML:codebook:1.0"
 TRAILER = "[jahwal] "
 GROUP_SET_PREFIXES = ("group:", "집단:")
 GROUP_VARIABLES = ("group", "집단")
+#: Attributes of ``<Project>`` besides name and origin that an export writes back as read.
+PROJECT_ATTRIBUTES = ("creatingUserGUID", "creationDateTime", "modifyingUserGUID", "modifiedDateTime", "basePath")
 _GUID_NS = uuid.UUID("6f1c1f1e-3a55-4d0e-9a53-6a61687761c1")
 _FIXED_ZIP_TIME = (2023, 1, 1, 0, 0, 0)
 
@@ -194,7 +203,7 @@ def split_trailer(text: str) -> tuple[str, dict[str, Any]]:
     lines = text.rstrip("\n").split("\n")
     if lines and lines[-1].startswith(TRAILER):
         try:
-            meta = json.loads(lines[-1][len(TRAILER):])
+            meta = json.loads(lines[-1][len(TRAILER) :])
         except json.JSONDecodeError:
             return text, {}
         if isinstance(meta, dict):
@@ -261,7 +270,9 @@ def _read_zip(path: Path) -> tuple[zipfile.ZipFile, str, dict[str, str]]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise QualDataError(f"{path}: REFI-QDA 프로젝트(ZIP)를 열지 못했습니다 / cannot open the .qdpx archive: {exc}") from None
+        raise QualDataError(
+            f"{path}: REFI-QDA 프로젝트(ZIP)를 열지 못했습니다 / cannot open the .qdpx archive: {exc}"
+        ) from None
     names = [n for n in zf.namelist() if not n.endswith("/")]
     qdes = [n for n in names if n.lower().endswith(".qde") and "/" not in n.strip("/")]
     if not qdes:
@@ -309,25 +320,52 @@ def _value(vv: Node, variables: dict[str, tuple[str, str]], where: str, problems
     return name, ""
 
 
-def _group_sets(root: Node, codes_g: set[str], sources_g: set[str], where: str,
-                problems: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+def _group_sets(
+    root: Node,
+    codes_g: set[str],
+    sources_g: set[str],
+    where: str,
+    problems: list[str],
+    records: list[dict[str, Any]] | None = None,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Groups of codes and sources from ``group:`` sets; every set is appended to ``records``.
+
+    ``sources_g`` holds every source GUID the project declares, also those whose
+    file could not be read (that problem is reported once, where it occurs).
+    """
     code_group: dict[str, str] = {}
     source_group: dict[str, str] = {}
     sets = root.find("Sets")
-    for st in (sets.findall("Set") if sets is not None else []):
+    for st in sets.findall("Set") if sets is not None else []:
         name = (st.get("name") or "").strip()
         for mc in st.findall("MemberCode"):
             g = norm_guid(mc.get("targetGUID") or mc.get("guid"))
             if g not in codes_g:
-                problems.append(f"{where} {mc.line}행 <Set name=\"{name}\"> {mc.label()}: 알 수 없는 코드 / unknown code GUID")
+                problems.append(
+                    f'{where} {mc.line}행 <Set name="{name}"> {mc.label()}: 알 수 없는 코드 / unknown code GUID'
+                )
         for ms in st.findall("MemberSource"):
             g = norm_guid(ms.get("targetGUID") or ms.get("guid"))
             if g not in sources_g:
-                problems.append(f"{where} {ms.line}행 <Set name=\"{name}\"> {ms.label()}: 알 수 없는 소스 / unknown source GUID")
+                problems.append(
+                    f'{where} {ms.line}행 <Set name="{name}"> {ms.label()}: 알 수 없는 소스 / unknown source GUID'
+                )
         prefix = next((p for p in GROUP_SET_PREFIXES if name.lower().startswith(p)), None)
+        if records is not None:
+            desc = st.find("Description")
+            records.append(
+                {
+                    "guid": (st.get("guid") or "").strip(),
+                    "name": name,
+                    "description": desc.text if desc is not None else "",
+                    "codes": [norm_guid(m.get("targetGUID") or m.get("guid")) for m in st.findall("MemberCode")],
+                    "sources": [norm_guid(m.get("targetGUID") or m.get("guid")) for m in st.findall("MemberSource")],
+                    "group": name[len(prefix) :].strip() if prefix else "",
+                }
+            )
         if prefix is None:
             continue
-        group = name[len(prefix):].strip()
+        group = name[len(prefix) :].strip()
         for mc in st.findall("MemberCode"):
             code_group[norm_guid(mc.get("targetGUID") or mc.get("guid"))] = group
         for ms in st.findall("MemberSource"):
@@ -335,8 +373,15 @@ def _group_sets(root: Node, codes_g: set[str], sources_g: set[str], where: str,
     return code_group, source_group
 
 
-def _walk_codes(nodes: list[Node], parent: str, prefix: str, out: list[dict[str, Any]], where: str,
-                problems: list[str], seen: set[str]) -> None:
+def _walk_codes(
+    nodes: list[Node],
+    parent: str,
+    prefix: str,
+    out: list[dict[str, Any]],
+    where: str,
+    problems: list[str],
+    seen: set[str],
+) -> None:
     k = 0
     for node in nodes:
         if node.tag != "Code":
@@ -345,7 +390,9 @@ def _walk_codes(nodes: list[Node], parent: str, prefix: str, out: list[dict[str,
         guid = norm_guid(node.get("guid"))
         name = node.get("name")
         if not guid or name is None:
-            problems.append(f"{where} {node.line}행 {node.label()}: guid와 name이 필요합니다 / guid and name are required")
+            problems.append(
+                f"{where} {node.line}행 {node.label()}: guid와 name이 필요합니다 / guid and name are required"
+            )
             continue
         if guid in seen:
             problems.append(f"{where} {node.line}행 {node.label()}: GUID 중복 / duplicate GUID")
@@ -355,17 +402,31 @@ def _walk_codes(nodes: list[Node], parent: str, prefix: str, out: list[dict[str,
         memo, meta = split_trailer(desc.text if desc is not None else "")
         codable = to_bool(node.get("isCodable", "true"))
         if codable is None:
-            problems.append(f"{where} {node.line}행 {node.label()}: isCodable 값이 true/false가 아닙니다 / bad isCodable")
+            problems.append(
+                f"{where} {node.line}행 {node.label()}: isCodable 값이 true/false가 아닙니다 / bad isCodable"
+            )
             codable = True
         number = f"{prefix}.{k}" if prefix else str(k)
         code_id = str(meta.get("code_id") or f"C{number}")
-        out.append({
-            "guid": guid, "code_id": code_id, "parent_guid": parent, "name": name, "description": memo,
-            "codable": codable, "color": node.get("color") or "", "level": meta.get("level", ""),
-            "domain": meta.get("domain", ""), "table_id": meta.get("table_id", ""),
-            "source_line": meta.get("source_line", pd.NA), "abridged": bool(meta.get("abridged", False)),
-            "meta_group": meta.get("group", ""), "depth": number.count(".") + 1,
-        })
+        out.append(
+            {
+                "guid": guid,
+                "raw_guid": node.get("guid").strip(),
+                "code_id": code_id,
+                "parent_guid": parent,
+                "name": name,
+                "description": memo,
+                "codable": codable,
+                "color": node.get("color") or "",
+                "level": meta.get("level", ""),
+                "domain": meta.get("domain", ""),
+                "table_id": meta.get("table_id", ""),
+                "source_line": meta.get("source_line", pd.NA),
+                "abridged": bool(meta.get("abridged", False)),
+                "meta_group": meta.get("group", ""),
+                "depth": number.count(".") + 1,
+            }
+        )
         _walk_codes(node.children, guid, number, out, where, problems, seen)
 
 
@@ -378,14 +439,22 @@ def _codes_frame(rows: list[dict[str, Any]], code_group: dict[str, str]) -> pd.D
         while top["parent_guid"]:
             top = by_guid[top["parent_guid"]]
         group = code_group.get(r["guid"]) or code_group.get(top["guid"]) or r["meta_group"] or ALL_GROUPS
-        out.append({
-            "code_id": r["code_id"],
-            "parent_id": by_guid[r["parent_guid"]]["code_id"] if r["parent_guid"] else "",
-            "group": group,
-            "level": r["level"] or depth_levels.get(r["depth"], f"{r['depth']}수준"),
-            "name": r["name"], "description": r["description"], "codable": r["codable"], "domain": r["domain"],
-            "table_id": r["table_id"], "source_line": r["source_line"], "abridged": r["abridged"], "color": r["color"],
-        })
+        out.append(
+            {
+                "code_id": r["code_id"],
+                "parent_id": by_guid[r["parent_guid"]]["code_id"] if r["parent_guid"] else "",
+                "group": group,
+                "level": r["level"] or depth_levels.get(r["depth"], f"{r['depth']}수준"),
+                "name": r["name"],
+                "description": r["description"],
+                "codable": r["codable"],
+                "domain": r["domain"],
+                "table_id": r["table_id"],
+                "source_line": r["source_line"],
+                "abridged": r["abridged"],
+                "color": r["color"],
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -402,7 +471,9 @@ def read_qdc(path: str | Path) -> pd.DataFrame:
         raise QualDataError(f"{path}: 파일이 없습니다 / file not found")
     root = parse_xml(path.read_bytes(), str(path))
     if root.tag not in ("CodeBook", "Project"):
-        raise QualDataError(f"{path} {root.line}행 <{root.tag}>: 최상위 요소가 CodeBook이 아닙니다 / root is not CodeBook")
+        raise QualDataError(
+            f"{path} {root.line}행 <{root.tag}>: 최상위 요소가 CodeBook이 아닙니다 / root is not CodeBook"
+        )
     holder = root.find("CodeBook") if root.tag == "Project" else root
     codes_el = holder.find("Codes") if holder is not None else None
     problems: list[str] = []
@@ -411,8 +482,9 @@ def read_qdc(path: str | Path) -> pd.DataFrame:
         problems.append(f"{path}: <Codes> 요소가 없습니다 / no <Codes> element")
     else:
         _walk_codes(codes_el.children, "", "", rows, str(path), problems, set())
-    code_group, _ = _group_sets(holder if root.tag == "CodeBook" else root, {r["guid"] for r in rows}, set(),
-                                str(path), problems)
+    code_group, _ = _group_sets(
+        holder if root.tag == "CodeBook" else root, {r["guid"] for r in rows}, set(), str(path), problems
+    )
     raise_problems(problems, str(path))
     codes = _normalize(_codes_frame(rows, code_group), CODE_COLUMNS)
     dup = codes["code_id"][codes["code_id"].duplicated()].unique()
@@ -444,7 +516,9 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         where = f"{path.name}:{qde}"
         root = parse_xml(zf.read(qde), where)
         if root.tag != "Project":
-            raise QualDataError(f"{where} {root.line}행 <{root.tag}>: 최상위 요소가 Project가 아닙니다 / root is not Project")
+            raise QualDataError(
+                f"{where} {root.line}행 <{root.tag}>: 최상위 요소가 Project가 아닙니다 / root is not Project"
+            )
         origin = root.get("origin") or ""
         crlf_as_one = "atlas" in origin.lower()
         utf16 = "nvivo" in origin.lower()
@@ -452,9 +526,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         notes: list[str] = []
 
         users = {}
+        user_raw: dict[str, str] = {}
         users_el = root.find("Users")
-        for u in (users_el.findall("User") if users_el is not None else []):
+        for u in users_el.findall("User") if users_el is not None else []:
             users[norm_guid(u.get("guid"))] = u.get("name") or u.get("id") or ""
+            user_raw.setdefault(users[norm_guid(u.get("guid"))], (u.get("guid") or "").strip())
 
         code_rows: list[dict[str, Any]] = []
         cb = root.find("CodeBook")
@@ -464,9 +540,11 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         code_guid = {r["guid"]: r["code_id"] for r in code_rows}
 
         variables: dict[str, tuple[str, str]] = {}
+        variable_raw: dict[str, str] = {}
         var_el = root.find("Variables")
-        for v in (var_el.findall("Variable") if var_el is not None else []):
+        for v in var_el.findall("Variable") if var_el is not None else []:
             variables[norm_guid(v.get("guid"))] = (v.get("name") or "", v.get("typeOfVariable") or "Text")
+            variable_raw.setdefault(v.get("name") or "", (v.get("guid") or "").strip())
 
         # cases first pass: guids (CodeRef may target a case)
         cases_el = root.find("Cases")
@@ -481,10 +559,16 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         sel_guid: dict[str, dict[str, Any]] = {}
         case_spans: list[tuple[str, str, int, int]] = []  # (source guid, case guid, start, end)
         used_names: set[str] = set()
+        declared_sources = {norm_guid(n.get("guid")) for n in src_nodes if n.tag.endswith("Source") and n.get("guid")}
+        lost_selections: set[str] = set()  # selections inside a source that could not be read
         for node in src_nodes:
+            if node.tag == "TextSource":
+                lost_selections.update(norm_guid(sel.get("guid")) for sel in node.findall("PlainTextSelection"))
             if node.tag != "TextSource":
                 if node.tag.endswith("Source"):
-                    notes.append(f"{where} {node.line}행 {node.label()}: 글 이외의 소스는 건너뜁니다 / non-text source skipped")
+                    notes.append(
+                        f"{where} {node.line}행 {node.label()}: 글 이외의 소스는 건너뜁니다 / non-text source skipped"
+                    )
                 continue
             sguid = norm_guid(node.get("guid"))
             sname = (node.get("name") or "").strip() or sguid
@@ -501,20 +585,26 @@ def read_qdpx(path: str | Path) -> QualCorpus:
             else:
                 ptp = node.get("plainTextPath") or node.get("path") or ""
                 if not ptp.startswith("internal://"):
-                    problems.append(f"{where} {node.line}행 {node.label()}: 내부 파일이 아닌 소스 경로는 읽지 않습니다 / "
-                                    f"only internal:// text sources are supported: {ptp!r}")
+                    problems.append(
+                        f"{where} {node.line}행 {node.label()}: 내부 파일이 아닌 소스 경로는 읽지 않습니다 / "
+                        f"only internal:// text sources are supported: {ptp!r}"
+                    )
                     continue
-                fname = ptp[len("internal://"):].lstrip("/")
+                fname = ptp[len("internal://") :].lstrip("/")
                 member = files.get(fname.lower())
                 if member is None:
-                    problems.append(f"{where} {node.line}행 {node.label()}: 소스 파일 sources/{fname}이 보관 파일에 없습니다 / "
-                                    f"source file missing from the archive")
+                    problems.append(
+                        f"{where} {node.line}행 {node.label()}: 소스 파일 sources/{fname}이 보관 파일에 없습니다 / "
+                        f"source file missing from the archive"
+                    )
                     continue
                 try:
                     raw = zf.read(member).decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
-                    problems.append(f"{where} {node.line}행 {node.label()}: sources/{fname}이 UTF-8이 아닙니다 / "
-                                    f"source is not UTF-8: {exc.reason}")
+                    problems.append(
+                        f"{where} {node.line}행 {node.label()}: sources/{fname}이 UTF-8이 아닙니다 / "
+                        f"source is not UTF-8: {exc.reason}"
+                    )
                     continue
             omap = OffsetMap(raw, crlf_as_one=crlf_as_one, utf16=utf16)
             attrs: dict[str, Any] = {}
@@ -522,41 +612,70 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 got = _value(vv, variables, where, problems)
                 if got:
                     attrs[got[0]] = got[1]
-            sources.append({"guid": sguid, "session_id": sname, "text": omap.text, "attrs": attrs,
-                            "user": node.get("creatingUser")})
+            sources.append(
+                {
+                    "guid": sguid,
+                    "raw_guid": (node.get("guid") or "").strip(),
+                    "session_id": sname,
+                    "text": omap.text,
+                    "attrs": attrs,
+                    "user": node.get("creatingUser"),
+                }
+            )
             for sel in node.findall("PlainTextSelection"):
                 g = norm_guid(sel.get("guid"))
+                lost_selections.discard(g)
                 try:
                     s0, s1 = int(sel.get("startPosition", "")), int(sel.get("endPosition", ""))
                 except ValueError:
-                    problems.append(f"{where} {sel.line}행 {sel.label()}: 시작·끝 위치가 정수가 아닙니다 / "
-                                    f"startPosition/endPosition are not integers")
+                    problems.append(
+                        f"{where} {sel.line}행 {sel.label()}: 시작·끝 위치가 정수가 아닙니다 / "
+                        f"startPosition/endPosition are not integers"
+                    )
                     continue
                 if not (0 <= s0 <= s1 <= omap.limit):
-                    problems.append(f"{where} {sel.line}행 {sel.label()}: 위치 {s0}–{s1}가 소스 '{sname}'의 길이 "
-                                    f"{omap.limit}를 벗어납니다 / offsets beyond the text")
+                    problems.append(
+                        f"{where} {sel.line}행 {sel.label()}: 위치 {s0}–{s1}가 소스 '{sname}'의 길이 "
+                        f"{omap.limit}를 벗어납니다 / offsets beyond the text"
+                    )
                     continue
                 a, b = omap.convert(s0), omap.convert(s1)
                 desc = sel.find("Description")
                 memo, meta = split_trailer(desc.text if desc is not None else "")
                 code_refs, case_refs = [], []
+                coding_raw: dict[str, str] = {}
                 for cd in sel.findall("Coding"):
                     ref = cd.find("CodeRef")
                     tg = norm_guid(ref.get("targetGUID")) if ref is not None else ""
                     if tg in code_guid:
                         code_refs.append(code_guid[tg])
+                        coding_raw.setdefault(code_guid[tg], (cd.get("guid") or "").strip())
                     elif tg in case_guid:
                         case_refs.append(tg)
                     else:
                         el = ref if ref is not None else cd
-                        problems.append(f"{where} {el.line}행 {sel.label()} {el.label()}: 코드북에 없는 코드를 가리킵니다 / "
-                                        f"reference to an unknown code")
+                        problems.append(
+                            f"{where} {el.line}행 {sel.label()} {el.label()}: 코드북에 없는 코드를 가리킵니다 / "
+                            f"reference to an unknown code"
+                        )
                 for cg in case_refs:
                     case_spans.append((sguid, cg, a, b))
-                rec = {"guid": g, "source": sguid, "session_id": sname, "start": a, "end": b, "name": sel.get("name") or "",
-                       "memo": memo, "meta": meta, "codes": list(dict.fromkeys(code_refs)),
-                       "user": sel.get("creatingUser") or next((cd.get("creatingUser") for cd in sel.findall("Coding")), None),
-                       "line": sel.line}
+                rec = {
+                    "guid": g,
+                    "raw_guid": (sel.get("guid") or "").strip(),
+                    "coding_guids": coding_raw,
+                    "source": sguid,
+                    "session_id": sname,
+                    "start": a,
+                    "end": b,
+                    "name": sel.get("name") or "",
+                    "memo": memo,
+                    "meta": meta,
+                    "codes": list(dict.fromkeys(code_refs)),
+                    "user": sel.get("creatingUser")
+                    or next((cd.get("creatingUser") for cd in sel.findall("Coding")), None),
+                    "line": sel.line,
+                }
                 sel_guid[g] = rec
                 if rec["codes"]:
                     selections.append(rec)
@@ -578,16 +697,22 @@ def read_qdpx(path: str | Path) -> QualCorpus:
             for sr in c.findall("SourceRef"):
                 tg = norm_guid(sr.get("targetGUID"))
                 if tg not in source_guid:
-                    if not any(n.get("guid") and norm_guid(n.get("guid")) == tg for n in src_nodes):
-                        problems.append(f"{where} {sr.line}행 <Case name=\"{name}\"> {sr.label()}: 알 수 없는 소스 / "
-                                        f"reference to an unknown source")
+                    if tg not in declared_sources:
+                        problems.append(
+                            f'{where} {sr.line}행 <Case name="{name}"> {sr.label()}: 알 수 없는 소스 / '
+                            f"reference to an unknown source"
+                        )
                     continue
                 srefs.append(tg)
             for sr in c.findall("SelectionRef"):
                 tg = norm_guid(sr.get("targetGUID"))
+                if tg in lost_selections:  # its source is missing: reported there, once
+                    continue
                 if tg not in sel_guid:
-                    problems.append(f"{where} {sr.line}행 <Case name=\"{name}\"> {sr.label()}: 알 수 없는 선택 구간 / "
-                                    f"reference to an unknown selection")
+                    problems.append(
+                        f'{where} {sr.line}행 <Case name="{name}"> {sr.label()}: 알 수 없는 선택 구간 / '
+                        f"reference to an unknown selection"
+                    )
                     continue
                 sel_case[tg] = cg
             if not name:
@@ -596,14 +721,23 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 continue
             for sg in srefs:
                 source_cases.setdefault(sg, []).append(cg)
-            participants.append({"guid": cg, "participant_id": name, "attrs": attrs, "sources": srefs})
+            participants.append(
+                {
+                    "guid": cg,
+                    "raw_guid": (c.get("guid") or "").strip(),
+                    "participant_id": name,
+                    "attrs": attrs,
+                    "sources": srefs,
+                }
+            )
         part_by_guid = {p["guid"]: p for p in participants}
         part_by_name = {p["participant_id"]: p for p in participants}
 
         for d in pd.Series([p["participant_id"] for p in participants]).loc[lambda s: s.duplicated()].unique():
             problems.append(f"{where}: 사례(Case) 이름 '{d}' 중복 / duplicate case name")
 
-        code_group, source_group = _group_sets(root, set(code_guid), set(source_guid), where, problems)
+        set_records: list[dict[str, Any]] = []
+        code_group, source_group = _group_sets(root, set(code_guid), declared_sources, where, problems, set_records)
         raise_problems(problems, str(path))
 
     # ---------------------------------------------------------------- assemble
@@ -620,7 +754,9 @@ def read_qdpx(path: str | Path) -> QualCorpus:
         row = {"session_id": s["session_id"], "group": group_of_source(s)}
         row.update({k: v for k, v in s["attrs"].items() if k not in GROUP_VARIABLES})
         sess_rows.append(row)
-    sessions = pd.DataFrame(sess_rows, columns=list(dict.fromkeys(["session_id", "group"] + [k for r in sess_rows for k in r])))
+    sessions = pd.DataFrame(
+        sess_rows, columns=list(dict.fromkeys(["session_id", "group"] + [k for r in sess_rows for k in r]))
+    )
     src_group = {s["guid"]: group_of_source(s) for s in sources}
 
     # segment -> participant
@@ -636,7 +772,7 @@ def read_qdpx(path: str | Path) -> QualCorpus:
                 return part_by_guid[cg]["participant_id"]
         text = source_guid[sel["source"]]["text"]
         line_start = text.rfind("\n", 0, sel["start"]) + 1
-        m = _SPEAKER_RE.match(text[line_start:line_start + 60])
+        m = _SPEAKER_RE.match(text[line_start : line_start + 60])
         if m and m.group(1).strip() in part_by_name:
             return m.group(1).strip()
         only = source_cases.get(sel["source"], [])
@@ -650,34 +786,66 @@ def read_qdpx(path: str | Path) -> QualCorpus:
     for k, s in enumerate(selections):
         sid = s["name"] if use_names else f"S{k + 1:05d}"
         text = source_guid[s["source"]]["text"]
-        seg_rows.append({
-            "segment_id": sid, "quote_id": str(s["meta"].get("quote_id") or sid),
-            "group": src_group[s["source"]], "session_id": s["session_id"], "participant_id": speaker(s),
-            "start": s["start"], "end": s["end"], "text": text[s["start"]:s["end"]],
-            "coder": users.get(norm_guid(s["user"]), "") if s["user"] else "",
-            "memo": s["memo"], "report_line": str(s["meta"].get("report_line") or ""),
-        })
+        seg_rows.append(
+            {
+                "segment_id": sid,
+                "quote_id": str(s["meta"].get("quote_id") or sid),
+                "group": src_group[s["source"]],
+                "session_id": s["session_id"],
+                "participant_id": speaker(s),
+                "start": s["start"],
+                "end": s["end"],
+                "text": text[s["start"] : s["end"]],
+                "coder": users.get(norm_guid(s["user"]), "") if s["user"] else "",
+                "memo": s["memo"],
+                "report_line": str(s["meta"].get("report_line") or ""),
+            }
+        )
         coding_rows.extend((sid, c) for c in s["codes"])
-    segments = pd.DataFrame(seg_rows, columns=["segment_id", "quote_id", "group", "session_id", "participant_id",
-                                               "start", "end", "text", "coder", "memo", "report_line"])
+    segments = pd.DataFrame(
+        seg_rows,
+        columns=[
+            "segment_id",
+            "quote_id",
+            "group",
+            "session_id",
+            "participant_id",
+            "start",
+            "end",
+            "text",
+            "coder",
+            "memo",
+            "report_line",
+        ],
+    )
     empty = segments["start"] >= segments["end"]
     if empty.any():
-        notes.append(f"{path.name}: 길이가 0인 선택 구간 {int(empty.sum())}개를 건너뜁니다 / zero-length selections skipped")
+        notes.append(
+            f"{path.name}: 길이가 0인 선택 구간 {int(empty.sum())}개를 건너뜁니다 / zero-length selections skipped"
+        )
         dropped = set(segments.loc[empty, "segment_id"])
         segments = segments[~empty]
         coding_rows = [r for r in coding_rows if r[0] not in dropped]
 
     seg_by_part: dict[str, str] = {}
-    for pid, sess in zip(segments["participant_id"], segments["session_id"]):
+    groups_by_part: dict[str, set[str]] = {}
+    for pid, sess, grp in zip(segments["participant_id"], segments["session_id"], segments["group"]):
         seg_by_part.setdefault(pid, sess)
+        groups_by_part.setdefault(pid, set()).add(grp)
+    named_groups = {g for g in list(codes["group"]) + list(src_group.values()) if g != ALL_GROUPS}
     part_rows = []
     for p in participants:
         attrs = dict(p["attrs"])
         group = next((str(attrs.pop(k)) for k in GROUP_VARIABLES if k in attrs), "")
-        sess = str(attrs.pop("session_id", "")) or (source_guid[p["sources"][0]]["session_id"] if p["sources"] else "") \
+        sess = (
+            str(attrs.pop("session_id", ""))
+            or (source_guid[p["sources"][0]]["session_id"] if p["sources"] else "")
             or seg_by_part.get(p["participant_id"], "")
-        if not group:
-            gs = {src_group[s] for s in p["sources"]} or {ALL_GROUPS}
+        )
+        if not group:  # from the case's sources, else the segments it speaks in, else the only group
+            gs = ({src_group[s] for s in p["sources"]} or groups_by_part.get(p["participant_id"], set())) - {ALL_GROUPS}
+            if not gs and len(named_groups) == 1:
+                gs = set(named_groups)
             group = gs.pop() if len(gs) == 1 else ALL_GROUPS
         row = {"participant_id": p["participant_id"], "group": group, "session_id": sess}
         row.update(attrs)
@@ -686,8 +854,73 @@ def read_qdpx(path: str | Path) -> QualCorpus:
     participants_df = pd.DataFrame(part_rows, columns=cols)
     sources_df = pd.DataFrame([(s["session_id"], s["text"]) for s in sources], columns=["session_id", "text"])
     codings = pd.DataFrame(coding_rows, columns=["segment_id", "code_id"])
-    corpus = QualCorpus(codes, participants_df, sessions, sources_df, segments, codings,
-                        name=root.get("name") or path.stem, notes=notes)
+
+    # ---------------------------------------------------------------- kept for the round trip
+    seg_ids = dict(zip((s["guid"] for s in selections), (r["segment_id"] for r in seg_rows)))
+    kept_segments = set(segments["segment_id"])
+    sess_of = {s["guid"]: s["session_id"] for s in sources}
+    sets_out = []
+    for st in set_records:
+        members_c = [code_guid[g] for g in st["codes"] if g in code_guid]
+        members_s = [sess_of[g] for g in st["sources"] if g in sess_of]
+        sets_out.append(
+            {
+                "guid": st["guid"],
+                "name": st["name"],
+                "description": st["description"],
+                "codes": members_c,
+                "sources": members_s,
+                "group": st["group"],
+            }
+        )
+        if st["group"]:
+            notes.append(
+                f"집합 '{st['name']}' → 집단 '{st['group']}'(코드 {len(members_c)}개, 소스 {len(members_s)}개) / "
+                f"set became group '{st['group']}'"
+            )
+        else:
+            notes.append(
+                f"집합 '{st['name']}'은 집단이 아니며 자료로 보존합니다(코드 {len(members_c)}개, "
+                f"소스 {len(members_s)}개) / set kept as data, not a group"
+            )
+    notes.append(
+        f"사례(Case)에서 참여자 {len(participants)}명을 읽었습니다 / {len(participants)} participant(s) read "
+        f"from the cases"
+    )
+    project_attrs = {k: v for k, v in root.attrib.items() if k in PROJECT_ATTRIBUTES}
+    exchange = {
+        "project": {"name": root.get("name") or path.stem, "origin": origin, "attributes": project_attrs},
+        "guids": {
+            "codes": {r["code_id"]: r["raw_guid"] for r in code_rows},
+            "sources": {s["session_id"]: s["raw_guid"] for s in sources},
+            "cases": {p["participant_id"]: p["raw_guid"] for p in participants},
+            "selections": {
+                seg_ids[s["guid"]]: s["raw_guid"] for s in selections if seg_ids[s["guid"]] in kept_segments
+            },
+            "codings": {
+                f"{seg_ids[s['guid']]}\t{c}": g
+                for s in selections
+                if seg_ids[s["guid"]] in kept_segments
+                for c, g in s["coding_guids"].items()
+                if g
+            },
+            "users": dict(user_raw),
+            "variables": dict(variable_raw),
+        },
+        "variable_types": {name: vtype for name, vtype in variables.values() if name},
+        "sets": sets_out,
+    }
+    corpus = QualCorpus(
+        codes,
+        participants_df,
+        sessions,
+        sources_df,
+        segments,
+        codings,
+        name=root.get("name") or path.stem,
+        notes=notes,
+        exchange=exchange,
+    )
     return corpus.validate(str(path))
 
 
@@ -697,21 +930,33 @@ def _sub(parent: ET.Element, tag: str, ns: str, **attrs: Any) -> ET.Element:
 
 
 def _code_meta(row: Any) -> dict[str, Any]:
-    return {"code_id": row.code_id, "level": row.level, "domain": row.domain, "table_id": row.table_id,
-            "source_line": None if pd.isna(row.source_line) else int(row.source_line),
-            "abridged": bool(row.abridged) or None}
+    return {
+        "code_id": row.code_id,
+        "level": row.level,
+        "domain": row.domain,
+        "table_id": row.table_id,
+        "source_line": None if pd.isna(row.source_line) else int(row.source_line),
+        "abridged": bool(row.abridged) or None,
+    }
 
 
-def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str) -> dict[str, str]:
+def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str, kept: dict[str, str] | None = None) -> dict[str, str]:
     holder = _sub(parent, "Codes", ns)
     elements: dict[str, ET.Element] = {}
     guids: dict[str, str] = {}
     for row in codes.itertuples(index=False):
-        guid = make_guid("code", row.code_id)
+        guid = (kept or {}).get(row.code_id) or make_guid("code", row.code_id)
         guids[row.code_id] = guid
         up = elements.get(row.parent_id, holder)
-        el = _sub(up, "Code", ns, guid=guid, name=row.name, isCodable="true" if row.codable else "false",
-                  color=row.color if re.fullmatch(r"#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?", row.color or "") else None)
+        el = _sub(
+            up,
+            "Code",
+            ns,
+            guid=guid,
+            name=row.name,
+            isCodable="true" if row.codable else "false",
+            color=row.color if re.fullmatch(r"#[0-9A-Fa-f]{3}([0-9A-Fa-f]{3})?", row.color or "") else None,
+        )
         desc = join_trailer(row.description, _code_meta(row))
         if desc:
             _sub(el, "Description", ns).text = desc
@@ -719,17 +964,47 @@ def _codes_xml(parent: ET.Element, codes: pd.DataFrame, ns: str) -> dict[str, st
     return guids
 
 
-def _group_sets_xml(parent: ET.Element, ns: str, groups: list[str], code_members: dict[str, list[str]],
-                    source_members: dict[str, list[str]] | None = None, ref: str = "targetGUID") -> None:
-    if not groups:
+def _group_sets_xml(
+    parent: ET.Element,
+    ns: str,
+    groups: list[str],
+    code_members: dict[str, list[str]],
+    source_members: dict[str, list[str]] | None = None,
+    ref: str = "targetGUID",
+    kept: list[dict[str, Any]] | None = None,
+    code_guid: dict[str, str] | None = None,
+    source_guid: dict[str, str] | None = None,
+) -> None:
+    """Write one ``group:`` set per group and every other set kept from an import.
+
+    A group set read from a project keeps its GUID and name; the members of a
+    kept set are written as far as its codes and sources still exist.
+    """
+    kept = list(kept or [])
+    by_group = {st["group"]: st for st in kept if st.get("group")}
+    others = [st for st in kept if not st.get("group")]
+    if not groups and not others:
         return
     sets = _sub(parent, "Sets", ns)
     for g in groups:
-        st = _sub(sets, "Set", ns, guid=make_guid("set", g), name=f"group:{g}")
+        old = by_group.get(g, {})
+        st = _sub(sets, "Set", ns, guid=old.get("guid") or make_guid("set", g), name=old.get("name") or f"group:{g}")
+        if old.get("description"):
+            _sub(st, "Description", ns).text = old["description"]
         for guid in code_members.get(g, []):
             _sub(st, "MemberCode", ns, **{ref: guid})
         for guid in (source_members or {}).get(g, []):
             _sub(st, "MemberSource", ns, targetGUID=guid)
+    for old in others:
+        st = _sub(sets, "Set", ns, guid=old.get("guid") or make_guid("set", old.get("name", "")), name=old.get("name"))
+        if old.get("description"):
+            _sub(st, "Description", ns).text = old["description"]
+        for cid in old.get("codes", []):
+            if cid in (code_guid or {}):
+                _sub(st, "MemberCode", ns, **{ref: code_guid[cid]})
+        for sid in old.get("sources", []):
+            if sid in (source_guid or {}):
+                _sub(st, "MemberSource", ns, targetGUID=source_guid[sid])
 
 
 def _xml_bytes(root: ET.Element) -> bytes:
@@ -750,9 +1025,22 @@ def write_qdc(codes: pd.DataFrame, path: str | Path, *, origin: str = "jahwal") 
     return path
 
 
-def _typed(value: Any, column: str) -> tuple[str, str] | None:
+def _typed(value: Any, column: str, declared: str | None = None) -> tuple[str, str] | None:
     if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)) or value == "":
         return None
+    if declared in ("Integer", "Float", "Boolean"):  # the REFI type the project declared
+        try:
+            if declared == "Integer":
+                return "Integer", str(int(value))
+            if declared == "Float":
+                return "Float", repr(float(value))
+            b = to_bool(value)
+            if b is not None:
+                return "Boolean", "true" if b else "false"
+        except (TypeError, ValueError):
+            pass
+    elif declared in ("Date", "DateTime", "Text"):
+        return declared, str(value)
     if column in BOOL_COLUMNS or isinstance(value, bool):
         return "Boolean", "true" if value else "false"
     if column in INT_COLUMNS or isinstance(value, int):
@@ -764,8 +1052,9 @@ def _typed(value: Any, column: str) -> tuple[str, str] | None:
     return "Text", str(value)
 
 
-def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom: bool = False,
-               origin: str = "jahwal") -> Path:
+def write_qdpx(
+    corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom: bool = False, origin: str = "jahwal"
+) -> Path:
     """Write ``corpus`` as a REFI-QDA project (``.qdpx``) that reads back identically.
 
     Parameters
@@ -782,15 +1071,21 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     """
     ns = NS_PROJECT
     ET.register_namespace("", ns)
-    root = ET.Element(f"{{{ns}}}Project", {"name": corpus.name, "origin": origin})
+    ex = corpus.exchange or {}
+    kept = ex.get("guids") or {}
+    declared = ex.get("variable_types") or {}
+    attrs = {
+        k: str(v) for k, v in ((ex.get("project") or {}).get("attributes") or {}).items() if k in PROJECT_ATTRIBUTES
+    }
+    root = ET.Element(f"{{{ns}}}Project", {"name": corpus.name, "origin": origin, **attrs})
     coders = [c for c in dict.fromkeys(corpus.segments["coder"]) if c]
-    user_guid = {c: make_guid("user", c) for c in coders}
+    user_guid = {c: (kept.get("users") or {}).get(c) or make_guid("user", c) for c in coders}
     if coders:
         users = _sub(root, "Users", ns)
         for c in coders:
             _sub(users, "User", ns, guid=user_guid[c], name=c)
     cb = _sub(root, "CodeBook", ns)
-    code_guid = _codes_xml(cb, corpus.codes, ns)
+    code_guid = _codes_xml(cb, corpus.codes, ns, kept.get("codes"))
 
     part_cols = [c for c in corpus.participants.columns if c not in ("participant_id", "session_id")]
     sess_cols = [c for c in corpus.sessions.columns if c not in ("session_id",)]
@@ -798,32 +1093,46 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
     for frame, cols in ((corpus.participants, part_cols), (corpus.sessions, sess_cols)):
         for col in cols:
             for v in frame[col]:
-                t = _typed(v, col)
+                t = _typed(v, col, declared.get(col))
                 if t:
                     prev = var_types.setdefault(col, t[0])
                     if prev != t[0]:
                         var_types[col] = "Text"
+
+    def variable_guid(name: str) -> str:
+        return (kept.get("variables") or {}).get(name) or make_guid("variable", name)
+
     if var_types:
         vs = _sub(root, "Variables", ns)
         for name, vtype in var_types.items():
-            _sub(vs, "Variable", ns, guid=make_guid("variable", name), name=name, typeOfVariable=vtype)
+            _sub(vs, "Variable", ns, guid=variable_guid(name), name=name, typeOfVariable=vtype)
 
     def values(parent: ET.Element, row: dict[str, Any], cols: list[str]) -> None:
         for col in cols:
-            t = _typed(row[col], col)
+            t = _typed(row[col], col, declared.get(col))
             if not t:
                 continue
             vv = _sub(parent, "VariableValue", ns)
-            _sub(vv, "VariableRef", ns, targetGUID=make_guid("variable", col))
+            _sub(vv, "VariableRef", ns, targetGUID=variable_guid(col))
             vtype = var_types[col]
             _sub(vv, f"{vtype}Value", ns).text = t[1] if vtype == t[0] else str(row[col])
 
-    seg_guid = {s: make_guid("selection", s) for s in corpus.segments["segment_id"]}
-    source_guid = {s: make_guid("source", s) for s in corpus.sources["session_id"]}
+    seg_guid = {
+        s: (kept.get("selections") or {}).get(s) or make_guid("selection", s) for s in corpus.segments["segment_id"]
+    }
+    source_guid = {
+        s: (kept.get("sources") or {}).get(s) or make_guid("source", s) for s in corpus.sources["session_id"]
+    }
     cases = _sub(root, "Cases", ns)
     segs_by_part = corpus.segments.groupby("participant_id", sort=False)["segment_id"].agg(list).to_dict()
     for row in corpus.participants.to_dict("records"):
-        case = _sub(cases, "Case", ns, guid=make_guid("case", row["participant_id"]), name=row["participant_id"])
+        case = _sub(
+            cases,
+            "Case",
+            ns,
+            guid=(kept.get("cases") or {}).get(row["participant_id"]) or make_guid("case", row["participant_id"]),
+            name=row["participant_id"],
+        )
         values(case, row, part_cols)
         if row["session_id"] in source_guid:
             _sub(case, "SourceRef", ns, targetGUID=source_guid[row["session_id"]])
@@ -842,30 +1151,88 @@ def write_qdpx(corpus: QualCorpus, path: str | Path, *, crlf: bool = False, bom:
         out = text.replace("\n", "\r\n") if crlf else text
         nl = [m.start() for m in re.finditer("\n", text)] if crlf else []
         shift = (lambda p: p + bisect.bisect_left(nl, p)) if crlf else (lambda p: p)
-        files[f"sources/{guid}.txt"] = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
+        fname = norm_guid(guid) if re.fullmatch(r"\{?[0-9A-Fa-f-]{36}\}?", guid) else make_guid("source", sid)
+        files[f"sources/{fname}.txt"] = (b"\xef\xbb\xbf" if bom else b"") + out.encode("utf-8")
         first = these["coder"]
-        ts = _sub(sources, "TextSource", ns, guid=guid, name=sid, plainTextPath=f"internal://{guid}.txt",
-                  creatingUser=user_guid.get(first.iloc[0]) if len(first) and first.iloc[0] else None)
+        ts = _sub(
+            sources,
+            "TextSource",
+            ns,
+            guid=guid,
+            name=sid,
+            plainTextPath=f"internal://{fname}.txt",
+            creatingUser=user_guid.get(first.iloc[0]) if len(first) and first.iloc[0] else None,
+        )
         for seg in these.itertuples(index=False):
-            sel = _sub(ts, "PlainTextSelection", ns, guid=seg_guid[seg.segment_id], name=seg.segment_id,
-                       startPosition=shift(seg.start), endPosition=shift(seg.end),
-                       creatingUser=user_guid.get(seg.coder))
-            meta = {"quote_id": seg.quote_id if seg.quote_id != seg.segment_id else None, "report_line": seg.report_line}
+            sel = _sub(
+                ts,
+                "PlainTextSelection",
+                ns,
+                guid=seg_guid[seg.segment_id],
+                name=seg.segment_id,
+                startPosition=shift(seg.start),
+                endPosition=shift(seg.end),
+                creatingUser=user_guid.get(seg.coder),
+            )
+            meta = {
+                "quote_id": seg.quote_id if seg.quote_id != seg.segment_id else None,
+                "report_line": seg.report_line,
+            }
             desc = join_trailer(seg.memo, meta)
             if desc:
                 _sub(sel, "Description", ns).text = desc
             for code in codes_by_seg.get(seg.segment_id, []):
-                cd = _sub(sel, "Coding", ns, guid=make_guid("coding", seg.segment_id, code),
-                          creatingUser=user_guid.get(seg.coder))
+                cd = _sub(
+                    sel,
+                    "Coding",
+                    ns,
+                    guid=(kept.get("codings") or {}).get(f"{seg.segment_id}\t{code}")
+                    or make_guid("coding", seg.segment_id, code),
+                    creatingUser=user_guid.get(seg.coder),
+                )
                 _sub(cd, "CodeRef", ns, targetGUID=code_guid[code])
         if sid in sess.index:
             values(ts, sess.loc[sid].to_dict(), sess_cols)
 
     groups = [g for g in corpus.groups if g != ALL_GROUPS]
     code_members = {g: [code_guid[c] for c in corpus.codes.loc[corpus.codes["group"] == g, "code_id"]] for g in groups}
-    source_members = {g: [source_guid[s] for s in corpus.sessions.loc[corpus.sessions["group"] == g, "session_id"]
-                          if s in source_guid] for g in groups}
-    _group_sets_xml(root, ns, groups, code_members, source_members)
+    source_members = {
+        g: [
+            source_guid[s] for s in corpus.sessions.loc[corpus.sessions["group"] == g, "session_id"] if s in source_guid
+        ]
+        for g in groups
+    }
+    # a group set read from a project is written with its own members when they still cover the group
+    parent = dict(zip(corpus.codes["code_id"], corpus.codes["parent_id"]))
+    for st in ex.get("sets") or []:
+        g = st.get("group")
+        if g not in code_members:
+            continue
+        old = [c for c in st.get("codes", []) if c in code_guid]
+        group_codes = corpus.codes.loc[corpus.codes["group"] == g, "code_id"]
+
+        def covered(cid: str) -> bool:
+            while cid:
+                if cid in old:
+                    return True
+                cid = parent.get(cid, "")
+            return False
+
+        if old and all(covered(c) for c in group_codes):
+            code_members[g] = [code_guid[c] for c in old]
+        old_src = [source_guid[x] for x in st.get("sources", []) if x in source_guid]
+        if set(old_src) == set(source_members[g]):
+            source_members[g] = old_src
+    _group_sets_xml(
+        root,
+        ns,
+        groups,
+        code_members,
+        source_members,
+        kept=ex.get("sets"),
+        code_guid=code_guid,
+        source_guid=source_guid,
+    )
 
     path = Path(path)
     buf = io.BytesIO()

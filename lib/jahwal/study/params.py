@@ -17,11 +17,22 @@ Errors name the file and the key, in Korean and English, and raise
 
 from __future__ import annotations
 
+import csv
+import re
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Optional
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from jahwal.errors import JahwalError
 
@@ -104,9 +115,10 @@ class NotebookParameters(_Strict):
 
     # data
     extract_dir: str = "data/synthetic/report-2023"
-    extract_format: Literal["csv", "xlsx", "parquet"] = "csv"
-    window_start: str = Field("2019-01", pattern=r"^\d{4}-\d{2}$")
-    window_end: str = Field("2022-12", pattern=r"^\d{4}-\d{2}$")
+    #: optional constraint on the extract's file formats; ``None``: each file's format is detected
+    extract_format: Optional[Literal["csv", "xlsx", "parquet"]] = None
+    window_start: str = "2019-01"
+    window_end: str = "2022-12"
     focus_year: int = 2022
     infrastructure_path: str = "data/infrastructure/infrastructure.csv"
     infrastructure_province_path: str = "data/infrastructure/infrastructure_by_province.csv"
@@ -115,9 +127,9 @@ class NotebookParameters(_Strict):
     alpha: float = Field(0.05, gt=0, lt=1)
     suppression_threshold: int = Field(10, ge=1)
     ttest_variant: Literal["auto", "student", "welch"] = "auto"
-    daily_rates: dict[str, float] = Field(
-        default_factory=lambda: {"시장진입형": 58660, "사회서비스형": 51350, "근로유지형": 30120}
-    )
+    #: daily 자활급여 rates, year → 사업단 type → won; added to (and for a year given here,
+    #: replacing) the rates the 2023 report states, in ``<reference_dir>/daily_rates.csv``
+    daily_rates: dict[int, dict[str, float]] = Field(default_factory=dict)
     participation_bands: list[int] = Field(default_factory=lambda: [0, 12, 36, 60])
     # literature
     literature_dir: str = "data/literature"
@@ -132,20 +144,62 @@ class NotebookParameters(_Strict):
     quotes_per_theme: int = Field(2, ge=0)
     min_count: int = Field(1, ge=0)
     qual_levels: dict[str, str] = Field(default_factory=lambda: {"practitioners": "대주제", "residents": "하위주제"})
+    keyword_min_n: int = Field(2, ge=1)
     # synthesis
     framework_dir: str = "data/framework"
 
-    @model_validator(mode="after")
-    def _window(self) -> "NotebookParameters":
-        if self.window_start > self.window_end:
-            raise ValueError("window_start가 window_end보다 늦습니다 / window_start is after window_end")
-        y0, y1 = int(self.window_start[:4]), int(self.window_end[:4])
-        if not y0 <= self.focus_year <= y1:
+    # Cross-field checks are field validators (not a model validator), so that an
+    # error names the one key at fault: ``parameters.window_end``, not ``parameters``.
+    @field_validator("window_start", "window_end")
+    @classmethod
+    def _month(cls, v: str, info: ValidationInfo) -> str:
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v):
+            raise ValueError("연월은 YYYY-MM(월 01–12)입니다 / must be YYYY-MM with a month 01-12")
+        start = info.data.get("window_start")
+        if info.field_name == "window_end" and start is not None and start > v:
             raise ValueError(
-                f"focus_year {self.focus_year}가 분석 기간({y0}–{y1}) 밖입니다 / "
-                f"focus_year {self.focus_year} is outside the window {y0}-{y1}"
+                f"분석 기간의 끝이 시작(window_start {start})보다 이릅니다 / "
+                f"the window ends before it starts (window_start {start})"
             )
-        return self
+        return v
+
+    @field_validator("focus_year")
+    @classmethod
+    def _focus_in_window(cls, v: int, info: ValidationInfo) -> int:
+        start, end = info.data.get("window_start"), info.data.get("window_end")
+        if start is None or end is None:  # already reported under its own key
+            return v
+        y0, y1 = int(start[:4]), int(end[:4])
+        if not y0 <= v <= y1:
+            raise ValueError(
+                f"기준연도 {v}가 분석 기간({y0}–{y1}) 밖입니다 / focus_year {v} is outside the window {y0}-{y1}"
+            )
+        return v
+
+    @field_validator("daily_rates", mode="before")
+    @classmethod
+    def _rates_by_year(cls, v: Any) -> Any:
+        if isinstance(v, dict) and v and all(not isinstance(x, dict) for x in v.values()):
+            raise ValueError(
+                "일 급여는 연도별 표입니다(예: daily_rates: {2023: {시장진입형: 원, 사회서비스형: 원, 근로유지형: 원}}) / "
+                "daily_rates is a table by year (e.g. {2023: {시장진입형: won, ...}})"
+            )
+        return v
+
+    @field_validator("daily_rates")
+    @classmethod
+    def _rates_valid(cls, v: dict[int, dict[str, float]]) -> dict[int, dict[str, float]]:
+        for year, rates in v.items():
+            if not 2000 <= year <= 2100:
+                raise ValueError(f"연도 {year}가 2000–2100 밖입니다 / year {year} outside 2000-2100")
+            if not rates:
+                raise ValueError(f"{year}년의 일 급여가 비어 있습니다 / no rates for {year}")
+            for unit, won in rates.items():
+                if not won > 0:
+                    raise ValueError(
+                        f"{year}년 {unit}의 일 급여 {won:g}원은 0보다 커야 합니다 / rates must be positive"
+                    )
+        return v
 
     @property
     def years(self) -> list[int]:
@@ -168,9 +222,31 @@ class StudyParams(_Strict):
         "framework_dir",
     )
 
+    _rates: dict[int, dict[str, float]] = PrivateAttr(default_factory=dict)
+
+    def rates_table(self) -> dict[int, dict[str, float]]:
+        """Daily rates by year: the shipped table (when loaded by :func:`load_params`) and the file's own."""
+        return {**self._rates, **self.parameters.daily_rates}
+
+    def focus_rates(self) -> dict[str, float]:
+        """The daily rates of the focus year (사업단 type → won).
+
+        Raises
+        ------
+        KeyError
+            The focus year has no rates (:func:`load_params` reports it first).
+        """
+        rates = self.rates_table()[self.parameters.focus_year]
+        return {unit: int(won) if float(won).is_integer() else won for unit, won in rates.items()}
+
     def notebook_values(self) -> dict[str, Any]:
-        """Parameters as plain JSON-able values for papermill."""
-        return self.parameters.model_dump(mode="json")
+        """Parameters as plain JSON-able values for papermill.
+
+        ``daily_rates`` is handed over as the focus year's rates (사업단 type → won).
+        """
+        values = self.parameters.model_dump(mode="json")
+        values["daily_rates"] = self.focus_rates()
+        return values
 
     def generated_paths(self) -> set[str]:
         """Paths that the prepare step creates (not required to exist beforehand)."""
@@ -182,6 +258,30 @@ class StudyParams(_Strict):
 
 def _format_loc(loc: tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in loc)
+
+
+#: the shipped daily rates, relative to ``reference_dir``
+RATES_FILE = "daily_rates.csv"
+
+
+def shipped_rates(reference_dir: str | Path) -> dict[int, dict[str, float]]:
+    """The daily 자활급여 rates the 2023 report states (``daily_rates.csv``), year → type → won.
+
+    An absent file gives an empty table.
+
+    Examples
+    --------
+    >>> shipped_rates("data/reference")[2022]
+    {'시장진입형': 58660.0, '사회서비스형': 51350.0, '근로유지형': 30120.0}
+    """
+    path = Path(reference_dir) / RATES_FILE
+    out: dict[int, dict[str, float]] = {}
+    if not path.is_file():
+        return out
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(int(row["year"]), {})[row["unit_type"]] = float(row["daily_wage_won"])
+    return out
 
 
 _MESSAGES_KO = {
@@ -257,11 +357,28 @@ def load_params(path: str | Path, root: str | Path = ".", check_paths: bool = Tr
             ko = _MESSAGES_KO.get(err["type"], "값이 올바르지 않습니다")
             got = err.get("input")
             got_s = "" if err["type"] == "missing" else f" (값 / value: {got!r})"
-            lines.append(f"  - {path}: 키 '{key}': {ko} / {err['msg']}{got_s}")
+            msg = err["msg"]
+            if err["type"] == "value_error":  # our own bilingual text: shown once, as written
+                text = msg.removeprefix("Value error, ")
+                lines.append(f"  - {path}: 키 '{key}': {text}{got_s}")
+                continue
+            lines.append(f"  - {path}: 키 '{key}': {ko} / {msg}{got_s}")
         raise ParamsError(
             f"매개변수 파일 {path}에 오류가 {len(lines)}개 있습니다 / "
             f"{len(lines)} error(s) in parameter file {path}:\n" + "\n".join(lines)
         ) from None
+    p = params.parameters
+    params._rates = shipped_rates(root / p.reference_dir)
+    if p.focus_year not in params.rates_table():
+        have = ", ".join(str(y) for y in sorted(params.rates_table())) or "없음 / none"
+        raise ParamsError(
+            f"매개변수 파일 {path}에 오류가 1개 있습니다 / 1 error(s) in parameter file {path}:\n"
+            f"  - {path}: 키 'parameters.daily_rates': 기준연도(focus_year) {p.focus_year}년의 일 급여가 없습니다"
+            f"(일 급여가 있는 해: {have}). 매개변수 파일에 daily_rates: {{{p.focus_year}: "
+            f"{{시장진입형: 원, 사회서비스형: 원, 근로유지형: 원}}}}을 적으십시오 / "
+            f"no daily rates for the focus year {p.focus_year} (years with rates: {have}); "
+            f"add daily_rates: {{{p.focus_year}: {{...}}}} to the parameter file"
+        )
     if check_paths:
         missing = []
         generated = params.generated_paths()
@@ -270,7 +387,7 @@ def load_params(path: str | Path, root: str | Path = ".", check_paths: bool = Tr
             value = values[key]
             if value.rstrip("/") in generated:
                 continue
-            if not (root / value).exists():
+            if not (root / value).exists() and not (key == "extract_dir" and (path.parent / value).exists()):
                 missing.append(f"  - {path}: 키 'parameters.{key}': 파일이 없습니다 / file not found: {value}")
         if missing:
             raise ParamsError(
