@@ -155,7 +155,8 @@ def handmade_book(work_copy, tmp_path_factory):
         str(p.relative_to(work_copy / "_build" / "html").with_suffix("")): page_text(p)
         for p in (work_copy / "_build" / "html").rglob("*.html")
     }
-    return {"error": None, "log": log, "echo": lines, "pages": pages, "extract": extract}
+    html = work_copy / "_build" / "html"
+    return {"error": None, "log": log, "echo": lines, "pages": pages, "extract": extract, "html": html}
 
 
 def built(book: dict) -> dict:
@@ -212,3 +213,22 @@ def test_notebooks_publish_only_glued_values(built_book):
                 if not out.get("metadata", {}).get("scrapbook"):
                     stray.append(f"{path.name} cell {i}: {out.get('output_type')}")
     assert not stray, "\n".join(stray)
+
+
+def test_second_study_has_the_provenance_appendix_and_no_origin_marks(handmade_book):
+    """A real-extract build: the provenance appendix replaces calibration; no marks or banners anywhere."""
+    import hashlib
+
+    from jahwal.publish import pages as page_module
+
+    book = built(handmade_book)
+    html, pages = book["html"], book["pages"]
+    assert "notebooks/92_provenance" in pages and "notebooks/92_calibration" not in pages
+    for page in sorted(html.rglob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        assert "data-origin" not in raw and page_module.BANNER_CLASS not in raw, page
+    prov = pages["notebooks/92_provenance"]
+    stages_file = next(f for f in book["extract"].iterdir() if f.suffix == ".csv" and "단계" in f.name)
+    digest = hashlib.sha256(stages_file.read_bytes()).hexdigest()
+    assert stages_file.name in prov and digest in prov
+    assert str(book["extract"]) not in prov  # file names only, never the folder they were read from

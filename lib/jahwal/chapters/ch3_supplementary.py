@@ -112,10 +112,11 @@ def forest_figure(res: pd.DataFrame, by: str):
         for k, (outcome, name) in enumerate(OUTCOMES.items()):
             g = shown[(shown["indicator"] == ind) & (shown["outcome"] == outcome)]
             ys = np.array([y[s] for s in g["stratum"]]) + (k - 0.5) * 0.3
+            gv = g["hedges_g"].to_numpy(float)
             ax.errorbar(
-                g["hedges_g"],
+                gv,
                 ys,
-                xerr=[g["hedges_g"] - g["g_ci_low"], g["g_ci_high"] - g["hedges_g"]],
+                xerr=[gv - g["g_ci_low"].to_numpy(float), g["g_ci_high"].to_numpy(float) - gv],
                 fmt="o" if k == 0 else "s",
                 color=colors[k],
                 capsize=2,
@@ -184,11 +185,11 @@ def adjusted_figure(res: pd.DataFrame):
         g = shown[shown["outcome"] == outcome].reset_index(drop=True)
         ys = np.arange(len(g))
         for k, (pre, lab) in enumerate((("raw", "단순 차이"), ("adj", "보정 차이"))):
-            m = g[f"{pre}_diff"] / 1e4
+            m = g[f"{pre}_diff"].to_numpy(float) / 1e4
             ax.errorbar(
                 m,
                 ys + (k - 0.5) * 0.3,
-                xerr=[m - g[f"{pre}_ci_low"] / 1e4, g[f"{pre}_ci_high"] / 1e4 - m],
+                xerr=[m - g[f"{pre}_ci_low"].to_numpy(float) / 1e4, g[f"{pre}_ci_high"].to_numpy(float) / 1e4 - m],
                 fmt="o" if k == 0 else "s",
                 color=colors[k],
                 capsize=2,
