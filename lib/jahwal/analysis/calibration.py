@@ -229,7 +229,8 @@ def calibrate(ex: Extract, reference_dir: str | Path, focus_year: int, alpha: fl
 
     for r in fig[fig["mean_counselling"].notna()].itertuples():
         cat = FIGURE_VARIABLES.get(r.variable, (None, {}))[1].get(r.category, r.category)
-        m = sg[(sg["variable"] == r.variable) & (sg["category"] == cat)]
+        # the reference file keeps the report's spelling (진입시수급유형); the book writes labels as words
+        m = sg[(sg["variable"].str.replace(" ", "") == r.variable.replace(" ", "")) & (sg["category"] == cat)]
         if len(m):
             add(_row(r.figure_id, f"{r.variable}: {r.category}", r.mean_counselling, m["mean"].iloc[0], "subgroup"))
 
